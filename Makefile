@@ -1,0 +1,46 @@
+# filmshelf: `make run` and `make test` are all a newcomer needs (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install when the dependency pins change.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+
+.PHONY: help run test bench lint check install chromium clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install pinned dependencies
+
+run: $(STAMP) ## Serve on http://127.0.0.1:8000 with the demo user, app and sample catalog
+	$(BIN)/filmshelf serve --demo
+
+chromium: ## Install Debian's chromium for the browser tests when missing (needs root)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)); \
+	  else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests need it)"; fi; \
+	fi
+
+test: $(STAMP) chromium ## Run the whole test suite (SQLite, PostgreSQL, browser)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP) ## Benchmarks (needs wrk; never part of make test)
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk))
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+from filmshelf.cli import main
+
+main()

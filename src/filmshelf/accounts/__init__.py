@@ -1,0 +1,1 @@
+"""Users, passwords, sign-in throttling, and account media state (favorites, watchlist, ratings)."""

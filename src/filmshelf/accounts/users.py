@@ -1,0 +1,151 @@
+"""Accounts: creation, lookup, and sign-in with throttling and no user enumeration."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from filmshelf.accounts import passwords
+from filmshelf.auth.tokens import new_object_id
+from filmshelf.storage import accounts as account_rows
+from filmshelf.storage.engine import Conn, Database
+
+USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,32}")
+
+# Failures allowed before each further failure locks the key; the lock doubles up to a cap.
+FREE_FAILURES = 5
+MAX_LOCK_SECONDS = 900.0
+
+
+class UsernameRejected(ValueError):
+    """The username is malformed or taken."""
+
+
+class SignInRefused(Exception):
+    """Wrong username or password (one message for both, ASVS V6.3.8)."""
+
+
+class SignInThrottled(Exception):
+    """Too many recent failures for this username or address."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after:.0f} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A user account with both of TMDB's ids."""
+
+    id: int  # v3 account_id
+    object_id: str  # v4 account_object_id
+    username: str
+    name: str
+    iso_639_1: str
+    iso_3166_1: str
+    include_adult: bool
+
+    @property
+    def gravatar_hash(self) -> str:
+        """TMDB exposes an md5 gravatar hash; filmshelf has no e-mails, so it hashes the username."""
+        return hashlib.md5(self.username.lower().encode(), usedforsecurity=False).hexdigest()
+
+    @classmethod
+    def from_row(cls, row: Any) -> Account:
+        """Build from an `accounts` row."""
+        return cls(
+            id=row.id,
+            object_id=row.object_id,
+            username=row.username,
+            name=row.name,
+            iso_639_1=row.iso_639_1,
+            iso_3166_1=row.iso_3166_1,
+            include_adult=bool(row.include_adult),
+        )
+
+
+async def create_account(db: Database, *, username: str, password: str, now: float, name: str = "") -> Account:
+    """Create an account; raise UsernameRejected or passwords.PasswordRejected."""
+    if not USERNAME.fullmatch(username):
+        raise UsernameRejected("usernames are 2-32 letters, digits, '_', '.' or '-'")
+    password_hash = passwords.hash_password(password)
+    async with db.write() as conn:
+        if await account_rows.account_by_username(conn, username) is not None:
+            raise UsernameRejected(f"the username {username!r} is taken")
+        account_id = await account_rows.insert_account(
+            conn, object_id=new_object_id(), username=username, name=name, password_hash=password_hash, now=now
+        )
+        row = await account_rows.account_by_id(conn, account_id)
+    return Account.from_row(row)
+
+
+async def find_by_username(conn: Conn, username: str) -> Account | None:
+    """The account with this username, or None."""
+    row = await account_rows.account_by_username(conn, username)
+    return None if row is None else Account.from_row(row)
+
+
+async def find_by_id(conn: Conn, account_id: int) -> Account | None:
+    """The account with this v3 id, or None."""
+    row = await account_rows.account_by_id(conn, account_id)
+    return None if row is None else Account.from_row(row)
+
+
+async def find_by_object_id(conn: Conn, object_id: str) -> Account | None:
+    """The account with this v4 object id, or None."""
+    row = await account_rows.account_by_object_id(conn, object_id)
+    return None if row is None else Account.from_row(row)
+
+
+def _throttle_keys(username: str, client_ip: str | None) -> list[str]:
+    keys = [f"user:{username.lower()[:64]}"]
+    if client_ip:
+        keys.append(f"ip:{client_ip}")
+    return keys
+
+
+async def sign_in(db: Database, *, username: str, password: str, client_ip: str | None, now: float) -> Account:
+    """Check credentials; raise SignInThrottled while locked, SignInRefused on a bad login."""
+    keys = _throttle_keys(username, client_ip)
+    async with db.read() as conn:
+        for key in keys:
+            state = await account_rows.throttle_get(conn, key)
+            if state is not None and state.locked_until > now:
+                raise SignInThrottled(state.locked_until - now)
+        row = await account_rows.account_by_username(conn, username)
+    ok = await passwords.verify_password_async(row.password_hash if row else None, password)
+    async with db.write() as conn:
+        if ok and row is not None:
+            for key in keys:
+                await account_rows.throttle_clear(conn, key)
+            if passwords.needs_rehash(row.password_hash):
+                new_hash = passwords.hash_password(password)
+                await account_rows.set_password_hash(conn, account_id=row.id, password_hash=new_hash)
+            return Account.from_row(row)
+        for key in keys:
+            await _record_failure(conn, key, now)
+    raise SignInRefused()
+
+
+async def _record_failure(conn: Conn, key: str, now: float) -> None:
+    state = await account_rows.throttle_get(conn, key)
+    # A quiet hour forgives earlier failures.
+    failures = 1 if state is None or now - state.updated_at > 3600 else state.failures + 1
+    extra = failures - FREE_FAILURES
+    # IP keys get a wider allowance (NAT, shared offices) than a single username.
+    if key.startswith("ip:"):
+        extra = failures - FREE_FAILURES * 4
+    locked_until = now + min(2.0**extra, MAX_LOCK_SECONDS) if extra >= 0 else 0.0
+    await account_rows.throttle_put(conn, key=key, failures=failures, locked_until=locked_until, now=now)
+
+
+async def change_password(db: Database, *, account_id: int, password: str, now: float) -> None:
+    """Set a new password and revoke every access token of the account."""
+    from filmshelf.storage import auth as auth_rows
+
+    new_hash = passwords.hash_password(password)
+    async with db.write() as conn:
+        await account_rows.set_password_hash(conn, account_id=account_id, password_hash=new_hash)
+        await auth_rows.revoke_account_tokens(conn, account_id=account_id, now=now)

@@ -1,0 +1,1 @@
+"""TMDB API v3 routes (the calls v4 clients still need)."""

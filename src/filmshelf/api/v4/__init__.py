@@ -1,0 +1,1 @@
+"""TMDB API v4 routes."""

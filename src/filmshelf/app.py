@@ -1,0 +1,116 @@
+"""The application factory: wires settings, database, clock, routes, pages and error handling."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response, Router, get
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.datastructures import ResponseHeader
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme, Server
+from litestar.template.config import TemplateConfig
+
+from filmshelf import __version__
+from filmshelf.api.envelope import filmshelf_error_handler, http_error_handler, internal_error_handler
+from filmshelf.api.v4.auth import AuthController
+from filmshelf.auth.tokens import Keys
+from filmshelf.clock import Clock, SystemClock
+from filmshelf.errors import FilmshelfError
+from filmshelf.services import Services
+from filmshelf.settings import Settings
+from filmshelf.storage.engine import Database, open_database
+from filmshelf.web.pages import ApprovalPages, HomePage, SignInPages
+from filmshelf.web.session_store import DatabaseStore, RotatingSessionConfig
+
+TEMPLATES = Path(__file__).parent / "web" / "templates"
+API_PATHS = ["^/3/", "^/4/", "^/openapi.json"]
+
+# Pages that hold a sign-in form or an Approve button: no framing, no Referer, no third parties.
+PAGE_HEADERS = [
+    ResponseHeader(name="X-Frame-Options", value="DENY"),
+    ResponseHeader(
+        name="Content-Security-Policy",
+        value="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'",
+    ),
+    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="Cache-Control", value="no-store"),
+]
+
+
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
+) -> Litestar:
+    """Build a filmshelf ASGI app; nothing here reads the environment."""
+    database = db or open_database(settings.database_url)
+    services = Services(settings=settings, db=database, clock=clock or SystemClock(), keys=Keys.derive(settings.secret_key))
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if db is None:
+                await database.dispose()
+
+    @get("/openapi.json", include_in_schema=False, sync_to_thread=False)
+    def openapi_document(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+        return Response(request.app.openapi_schema.to_schema(), media_type="application/json")
+
+    pages = Router(
+        path="/",
+        route_handlers=[SignInPages, ApprovalPages, HomePage],
+        response_headers=PAGE_HEADERS,
+        include_in_schema=False,
+    )
+    session_config = RotatingSessionConfig(
+        key="filmshelf_session",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+        max_age=7 * 24 * 3600,
+        exclude=API_PATHS,
+    )
+    app = Litestar(
+        route_handlers=[AuthController, pages, openapi_document],
+        lifespan=[lifespan],
+        exception_handlers={
+            FilmshelfError: filmshelf_error_handler,
+            HTTPException: http_error_handler,
+            Exception: internal_error_handler,
+        },
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="filmshelf_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=API_PATHS,
+        ),
+        middleware=[session_config.middleware],
+        stores={"sessions": DatabaseStore(database, services.clock)},
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title="filmshelf (TMDB API v4)",
+            version=__version__,
+            description="TMDB API version 4 (AUTH, ACCOUNT, LISTS) and the v3 calls v4 clients need.",
+            servers=[Server(url=settings.public_url)],
+            components=Components(
+                security_schemes={"bearerAuth": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"bearerAuth": []}],
+            render_plugins=[],
+            path="/schema",
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )
+    app.state.services = services
+    return app

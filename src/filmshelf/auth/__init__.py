@@ -1,0 +1,1 @@
+"""Rules for apps, request tokens, access tokens, scopes and revocation."""

@@ -1,0 +1,20 @@
+"""The process-wide collaborators handed to routes: settings, database, clock, keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from filmshelf.auth.tokens import Keys
+from filmshelf.clock import Clock
+from filmshelf.settings import Settings
+from filmshelf.storage.engine import Database
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything a request handler needs besides the request; built once by `create_app`."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    keys: Keys

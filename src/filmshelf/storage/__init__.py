@@ -1,0 +1,1 @@
+"""Everything SQL lives here: tables, engines, migrations and the query functions per concept."""

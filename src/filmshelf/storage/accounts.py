@@ -1,0 +1,107 @@
+"""SQL for accounts, web sessions and the sign-in throttle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Row
+
+from filmshelf.storage.engine import Conn
+from filmshelf.storage.tables import accounts, login_throttle, web_sessions
+from filmshelf.storage.upsert import upsert
+
+
+async def insert_account(
+    conn: Conn, *, object_id: str, username: str, name: str, password_hash: str, now: float
+) -> int:
+    """Insert an account and return its v3 integer id."""
+    stmt = (
+        insert(accounts)
+        .values(
+            object_id=object_id,
+            username=username,
+            username_key=username.lower(),
+            name=name,
+            password_hash=password_hash,
+            created_at=now,
+        )
+        .returning(accounts.c.id)
+    )
+    return int(await conn.scalar(stmt))
+
+
+async def account_by_username(conn: Conn, username: str) -> Row[Any] | None:
+    """The account row for a username (case-insensitive), or None."""
+    return await conn.row(select(accounts).where(accounts.c.username_key == username.lower()))
+
+
+async def account_by_id(conn: Conn, account_id: int) -> Row[Any] | None:
+    """The account row for a v3 integer id, or None."""
+    return await conn.row(select(accounts).where(accounts.c.id == account_id))
+
+
+async def account_by_object_id(conn: Conn, object_id: str) -> Row[Any] | None:
+    """The account row for a v4 object id, or None."""
+    return await conn.row(select(accounts).where(accounts.c.object_id == object_id))
+
+
+async def all_accounts(conn: Conn) -> list[Row[Any]]:
+    """Every account, oldest first."""
+    return list(await conn.rows(select(accounts).order_by(accounts.c.id)))
+
+
+async def set_password_hash(conn: Conn, *, account_id: int, password_hash: str) -> None:
+    """Replace an account's password hash."""
+    await conn.run(update(accounts).where(accounts.c.id == account_id).values(password_hash=password_hash))
+
+
+# --- web sessions (Litestar's server-side session store) ------------------------------------------
+async def session_get(conn: Conn, key: str) -> Row[Any] | None:
+    """The stored session (value, expires_at) for `key`, or None."""
+    stmt = select(web_sessions.c.value, web_sessions.c.expires_at).where(web_sessions.c.key == key)
+    return await conn.row(stmt)
+
+
+async def session_set(conn: Conn, *, key: str, value: bytes, expires_at: float | None) -> None:
+    """Insert or replace a session."""
+    row = {"key": key, "value": value, "expires_at": expires_at}
+    await upsert(conn, web_sessions, [row], key=["key"], update=["value", "expires_at"])
+
+
+async def session_touch(conn: Conn, *, key: str, expires_at: float | None) -> None:
+    """Move a session's expiry."""
+    await conn.run(update(web_sessions).where(web_sessions.c.key == key).values(expires_at=expires_at))
+
+
+async def session_delete(conn: Conn, key: str) -> None:
+    """Delete one session."""
+    await conn.run(delete(web_sessions).where(web_sessions.c.key == key))
+
+
+async def session_delete_all(conn: Conn) -> None:
+    """Delete every session."""
+    await conn.run(delete(web_sessions))
+
+
+async def session_delete_expired(conn: Conn, now: float) -> int:
+    """Delete sessions past their expiry; return how many."""
+    return await conn.run(delete(web_sessions).where(web_sessions.c.expires_at <= now))
+
+
+# --- sign-in throttle --------------------------------------------------------------------------
+async def throttle_get(conn: Conn, key: str) -> Row[Any] | None:
+    """The throttle state (failures, locked_until, updated_at) for a key, or None."""
+    stmt = select(login_throttle.c.failures, login_throttle.c.locked_until, login_throttle.c.updated_at)
+    return await conn.row(stmt.where(login_throttle.c.key == key))
+
+
+async def throttle_put(conn: Conn, *, key: str, failures: int, locked_until: float, now: float) -> None:
+    """Store the throttle state for a key."""
+    row = {"key": key, "failures": failures, "locked_until": locked_until, "updated_at": now}
+    await upsert(conn, login_throttle, [row], key=["key"], update=["failures", "locked_until", "updated_at"])
+
+
+async def throttle_clear(conn: Conn, key: str) -> None:
+    """Forget a key's failures (after a successful sign-in)."""
+    await conn.run(delete(login_throttle).where(login_throttle.c.key == key))

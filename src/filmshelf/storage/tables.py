@@ -1,0 +1,217 @@
+"""SQLAlchemy Core tables. Times are Unix seconds (float) so both engines store them alike."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    # The v3 integer account id.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # The v4 account object id: 24 lowercase hex characters.
+    Column("object_id", String(24), nullable=False, unique=True),
+    Column("username", String(64), nullable=False),
+    # Lower-cased username: sign-in is case-insensitive, uniqueness too.
+    Column("username_key", String(64), nullable=False, unique=True),
+    Column("name", String(128), nullable=False, server_default=""),
+    Column("password_hash", String(256), nullable=False),
+    Column("iso_639_1", String(8), nullable=False, server_default="en"),
+    Column("iso_3166_1", String(8), nullable=False, server_default="US"),
+    Column("include_adult", Boolean, nullable=False, server_default="0"),
+    Column("created_at", Float, nullable=False),
+)
+
+apps = Table(
+    "apps",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # The v3 API key (32 hex); also the `aud` claim of every token issued for this app.
+    Column("api_key", String(32), nullable=False, unique=True),
+    Column("name", String(128), nullable=False),
+    Column("owner_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+)
+
+# A request token is a signed JWT and needs no row until the user decides on it.
+request_tokens = Table(
+    "request_tokens",
+    metadata,
+    Column("jti", String(24), primary_key=True),
+    Column("app_id", Integer, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    # approved | denied | used
+    Column("state", String(16), nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("decided_at", Float, nullable=False),
+    # The access token minted from this request token, revoked if the request token is replayed.
+    Column("access_jti", String(24), nullable=True),
+)
+
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("jti", String(24), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("app_id", Integer, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+    Index("ix_access_tokens_account_app", "account_id", "app_id"),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("expires_at", Float, nullable=True),
+)
+
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    # "user:<username_key>" or "ip:<address>"
+    Column("key", String(160), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+
+# --- catalog ---------------------------------------------------------------------------------
+# Movies and TV shows in one table so that lists (which mix both) sort and page in SQL.
+titles = Table(
+    "titles",
+    metadata,
+    Column("media_type", String(8), primary_key=True),  # movie | tv
+    Column("id", Integer, primary_key=True, autoincrement=False),  # TMDB id
+    Column("title", String(512), nullable=False),  # `name` for TV
+    Column("original_title", String(512), nullable=False),  # `original_name` for TV
+    Column("original_language", String(16), nullable=False, server_default=""),
+    Column("release_date", String(10), nullable=True),  # `first_air_date` for TV
+    Column("genre_ids", Text, nullable=False, server_default="[]"),  # JSON array
+    Column("origin_country", Text, nullable=False, server_default="[]"),  # JSON array (TV)
+    Column("overview", Text, nullable=False, server_default=""),
+    Column("popularity", Float, nullable=False, server_default="0"),
+    Column("vote_average", Float, nullable=False, server_default="0"),
+    Column("vote_count", Integer, nullable=False, server_default="0"),
+    Column("adult", Boolean, nullable=False, server_default="0"),
+    Column("video", Boolean, nullable=False, server_default="0"),
+    Column("poster_path", String(256), nullable=True),
+    Column("backdrop_path", String(256), nullable=True),
+    Column("runtime", Integer, nullable=True),
+    Column("revenue", BigInteger, nullable=True),
+    Column("title_key", String(512), nullable=False),  # lower-cased title, for search and sorting
+    Column("updated_at", Float, nullable=False),
+    Index("ix_titles_media_type_popularity", "media_type", "popularity"),
+)
+
+# --- v4 lists ----------------------------------------------------------------------------------
+lists = Table(
+    "lists",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(256), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("public", Boolean, nullable=False, server_default="1"),
+    Column("iso_639_1", String(8), nullable=False, server_default="en"),
+    Column("iso_3166_1", String(8), nullable=False, server_default="US"),
+    Column("sort_by", String(40), nullable=False, server_default="original_order.asc"),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    # Running totals, kept in step with list_items so list details never aggregate 10,000 rows.
+    Column("item_count", Integer, nullable=False, server_default="0"),
+    Column("runtime", BigInteger, nullable=False, server_default="0"),
+    Column("revenue", BigInteger, nullable=False, server_default="0"),
+    Column("vote_sum", Float, nullable=False, server_default="0"),
+)
+
+list_items = Table(
+    "list_items",
+    metadata,
+    # Insertion order is the list's "original order".
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", Integer, ForeignKey("lists.id", ondelete="CASCADE"), nullable=False),
+    Column("media_type", String(8), nullable=False),
+    Column("media_id", Integer, nullable=False),
+    Column("comment", Text, nullable=True),
+    Column("object_id", String(24), nullable=False),
+    Column("created_at", Float, nullable=False),
+    # Sort keys copied from the catalog so that ORDER BY ... LIMIT 20 walks an index.
+    Column("sort_title", String(512), nullable=False),
+    Column("sort_date", String(10), nullable=False),
+    Column("sort_vote", Float, nullable=False),
+    UniqueConstraint("list_id", "media_type", "media_id", name="uq_list_items_entry"),
+    Index("ix_list_items_list_title", "list_id", "sort_title", "id"),
+    Index("ix_list_items_list_date", "list_id", "sort_date", "id"),
+    Index("ix_list_items_list_vote", "list_id", "sort_vote", "id"),
+    Index("ix_list_items_media", "media_type", "media_id"),
+)
+
+
+# --- account media state (shared by v3 writes and v4 reads) -----------------------------------
+def _account_media_table(name: str, *extra: Column[float]) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+        Column("media_type", String(8), primary_key=True),
+        Column("media_id", Integer, primary_key=True, autoincrement=False),
+        Column("created_at", Float, nullable=False),
+        *extra,
+    )
+
+
+favorites = _account_media_table("favorites")
+watchlist = _account_media_table("watchlist")
+ratings = _account_media_table("ratings", Column("value", Float, nullable=False))
+
+# --- v3 sessions ---------------------------------------------------------------------------------
+v3_request_tokens = Table(
+    "v3_request_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the 40-hex token
+    Column("app_id", Integer, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True),
+    Column("state", String(16), nullable=False),  # new | validated | used
+    Column("expires_at", Float, nullable=False),
+)
+
+v3_sessions = Table(
+    "v3_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),  # SHA-256 of the 40-hex session id
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("app_id", Integer, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    # Set when the session came from a v4 access token: revoking that token ends the session.
+    Column("access_jti", String(24), nullable=True, index=True),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+)

@@ -1,0 +1,1 @@
+"""HTML pages: sign-in, approval of request tokens, sign-out."""
