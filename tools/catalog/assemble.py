@@ -74,6 +74,8 @@ def titles_match(a: str, b: str) -> bool:
     na, nb = norm(a), norm(b)
     if not na or not nb:
         return False
+    if na.replace(" ", "") == nb.replace(" ", ""):  # "Old Boy" / "Oldboy", "Chain Saw" / "Chainsaw"
+        return True
     if na == nb or na.startswith(nb + " ") or nb.startswith(na + " "):
         return True
     # "Star Wars: Episode V - The Empire Strikes Back" vs "The Empire Strikes Back"
@@ -266,8 +268,9 @@ def build_movies(rows, t5k, ml, cin, fp, problems, prov):
             ok = False
             for mlt, mly in ml[mid]:
                 variants = ml_title_variants(mlt)
+                # MovieLens years follow wide release, TMDB often the festival premiere: allow 2 years
                 if any(titles_match(v, title) or titles_match(v, rec["original_title"]) for v in variants) and (
-                    mly is None or abs(mly - year) <= 1
+                    mly is None or abs(mly - year) <= 2
                 ):
                     ok = True
             if ok:
