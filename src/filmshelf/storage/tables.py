@@ -168,7 +168,13 @@ list_items = Table(
     Column("sort_title", String(512), nullable=False),
     Column("sort_date", String(10), nullable=False),
     Column("sort_vote", Float, nullable=False),
+    # What this item added to its list's runtime/revenue totals (movies only, else 0), kept so that
+    # removing it subtracts exactly that even after a catalog import changed the title.
+    Column("runtime", Integer, nullable=False, server_default="0"),
+    Column("revenue", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("list_id", "media_type", "media_id", name="uq_list_items_entry"),
+    # original_order: ORDER BY id within one list walks this index.
+    Index("ix_list_items_list_order", "list_id", "id"),
     Index("ix_list_items_list_title", "list_id", "sort_title", "id"),
     Index("ix_list_items_list_date", "list_id", "sort_date", "id"),
     Index("ix_list_items_list_vote", "list_id", "sort_vote", "id"),
