@@ -9,19 +9,26 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import ResponseHeader
 from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Server
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from filmshelf import __version__
 from filmshelf.api.envelope import filmshelf_error_handler, http_error_handler, internal_error_handler
+from filmshelf.api.ratelimit_middleware import IpRateLimit
+from filmshelf.api.v3.account import V3AccountController, V3RatingController
+from filmshelf.api.v3.authentication import V3AuthenticationController
+from filmshelf.api.v4.account import V4AccountController
 from filmshelf.api.v4.auth import AuthController
+from filmshelf.api.v4.lists import ListDeleteAliasController, ListsController
 from filmshelf.auth.tokens import Keys
 from filmshelf.clock import Clock, SystemClock
 from filmshelf.errors import FilmshelfError
+from filmshelf.ratelimit import build_limiter
 from filmshelf.services import Services
 from filmshelf.settings import Settings
 from filmshelf.storage.engine import Database, open_database
@@ -45,18 +52,27 @@ PAGE_HEADERS = [
 ]
 
 
-def create_app(
-    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
-) -> Litestar:
+def create_app(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Litestar:
     """Build a filmshelf ASGI app; nothing here reads the environment."""
     database = db or open_database(settings.database_url)
-    services = Services(settings=settings, db=database, clock=clock or SystemClock(), keys=Keys.derive(settings.secret_key))
+    limiter = build_limiter(
+        rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst, redis_url=settings.redis_url
+    )
+    services = Services(
+        settings=settings,
+        db=database,
+        clock=clock or SystemClock(),
+        keys=Keys.derive(settings.secret_key),
+        limiter=limiter,
+    )
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            if limiter is not None:
+                await limiter.buckets.close()
             if db is None:
                 await database.dispose()
 
@@ -79,7 +95,17 @@ def create_app(
         exclude=API_PATHS,
     )
     app = Litestar(
-        route_handlers=[AuthController, pages, openapi_document],
+        route_handlers=[
+            AuthController,
+            ListsController,
+            ListDeleteAliasController,
+            V4AccountController,
+            V3AuthenticationController,
+            V3AccountController,
+            V3RatingController,
+            pages,
+            openapi_document,
+        ],
         lifespan=[lifespan],
         exception_handlers={
             FilmshelfError: filmshelf_error_handler,
@@ -94,7 +120,7 @@ def create_app(
             cookie_samesite="lax",
             exclude=API_PATHS,
         ),
-        middleware=[session_config.middleware],
+        middleware=[DefineMiddleware(IpRateLimit, services=services), session_config.middleware],
         stores={"sessions": DatabaseStore(database, services.clock)},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(

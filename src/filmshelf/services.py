@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from filmshelf.auth.tokens import Keys
 from filmshelf.clock import Clock
+from filmshelf.ratelimit import RateLimiter
 from filmshelf.settings import Settings
 from filmshelf.storage.engine import Database
 
@@ -18,3 +19,4 @@ class Services:
     db: Database
     clock: Clock
     keys: Keys
+    limiter: RateLimiter | None = None

@@ -14,7 +14,7 @@ from litestar import Request
 from filmshelf.auth.access_tokens import UserPrincipal, verify_access_token
 from filmshelf.auth.apps import App, app_by_api_key, app_from_read_token
 from filmshelf.auth.tokens import TokenError, TokenKind, peek_claims, verify
-from filmshelf.errors import InvalidApiKey, InvalidToken, NoWritePermission
+from filmshelf.errors import InvalidApiKey, InvalidToken, NoWritePermission, RateLimited
 from filmshelf.services import Services
 from filmshelf.storage.engine import Conn
 
@@ -38,6 +38,18 @@ def bearer_token(request: Request[object, object, object]) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+async def limit_app(services: Services, app: App) -> None:
+    """Spend one token of the app's per-API-key bucket; RateLimited (429, code 25) when empty.
+
+    Runs after authentication so that nobody can drain another app's bucket with forged tokens.
+    """
+    if services.limiter is None:
+        return
+    decision = await services.limiter.check(f"key:{app.api_key}", services.clock.now())
+    if not decision.allowed:
+        raise RateLimited(detail=str(decision.retry_after))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,20 +89,25 @@ async def app_caller(
         if _is_user_token(token):
             if accept_dead_user_token:
                 app = await _app_of_user_token(conn, services, token)
+                await limit_app(services, app)
                 return Caller(app=app)
             user = await _user_from_token(conn, services, token)
             app = await app_by_api_key(conn, user.api_key)
             if app is None:
                 raise InvalidToken()
+            await limit_app(services, app)
             return Caller(app=app, user=user)
         try:
-            return Caller(app=await app_from_read_token(conn, token, services.keys, now=services.clock.now()))
+            app = await app_from_read_token(conn, token, services.keys, now=services.clock.now())
         except TokenError as exc:
             raise InvalidApiKey() from exc
+        await limit_app(services, app)
+        return Caller(app=app)
     api_key = request.query_params.get("api_key")
     if api_key:
         app = await app_by_api_key(conn, api_key) if len(api_key) <= 64 else None
         if app is not None:
+            await limit_app(services, app)
             return Caller(app=app)
     raise InvalidApiKey()
 
@@ -127,4 +144,5 @@ async def user_caller(request: Request[object, object, object], conn: Conn, *, w
     app = await app_by_api_key(conn, user.api_key)
     if app is None:
         raise InvalidToken()
+    await limit_app(services, app)
     return Caller(app=app, user=user)
