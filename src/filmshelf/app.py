@@ -11,7 +11,6 @@ from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import ResponseHeader
 from litestar.exceptions import HTTPException
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -120,7 +119,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             cookie_samesite="lax",
             exclude=API_PATHS,
         ),
-        middleware=[DefineMiddleware(IpRateLimit, services=services), session_config.middleware],
+        middleware=[session_config.middleware],
         stores={"sessions": DatabaseStore(database, services.clock)},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(
@@ -139,4 +138,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         debug=False,
     )
     app.state.services = services
+    # Outermost, like Litestar's own CORS wrapper: the per-IP limit must see every API request,
+    # unknown paths included, before any routing or parsing work is spent on it.
+    app.asgi_handler = IpRateLimit(app.asgi_handler, services)
     return app
