@@ -1,0 +1,350 @@
+"""ACCOUNT (v3) and the v3 rating calls: one state with the v4 account pages.
+
+Every call needs an app credential (Bearer read token, Bearer user token, or `api_key`) and a
+live `session_id` query parameter of that app; the account comes from the session. An
+`{account_id}` in the path must name that account (its v3 id, or its v4 object id), else
+401 / code 3 (docs/wire-decisions.md, "Account").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from filmshelf.accounts import media
+from filmshelf.accounts.users import Account
+from filmshelf.api.envelope import StatusBody, status_body
+from filmshelf.api.guards import app_caller, services_of
+from filmshelf.api.paging import parse_page
+from filmshelf.api.shapes import MovieResult, TvResult, media_result
+from filmshelf.api.v3.structs import (
+    AccountDetails,
+    AccountListsV3,
+    AccountListV3,
+    AccountMoviesV3,
+    AccountTvV3,
+    Avatar,
+    FavoriteBody,
+    Gravatar,
+    RatedMoviesV3,
+    RatedMovieV3,
+    RatedTvPageV3,
+    RatedTvV3,
+    RatingBody,
+    TmdbAvatar,
+    WatchlistBody,
+)
+from filmshelf.auth import sessions
+from filmshelf.errors import STATUS
+from filmshelf.storage.engine import Conn
+
+AnyRequest = Request[Any, Any, Any]
+NO_STORE = {"Cache-Control": "no-store"}
+# TMDB answers a write with HTTP 201 for "created" and "updated", 200 for "deleted".
+_HTTP_FOR = {media.Outcome.CREATED: 201, media.Outcome.UPDATED: 201, media.Outcome.DELETED: 200}
+
+
+async def _session_account(request: AnyRequest, conn: Conn) -> Account:
+    services = services_of(request)
+    caller = await app_caller(request, conn)
+    return await sessions.account_of_session(
+        conn, app=caller.app, session_id=request.query_params.get("session_id"), now=services.clock.now()
+    )
+
+
+async def session_account(request: AnyRequest, path_account_id: str | None = None) -> Account:
+    """The account of the request's session; with a path id, it must name the same account."""
+    async with services_of(request).db.read() as conn:
+        account = await _session_account(request, conn)
+    if path_account_id is not None and path_account_id not in (str(account.id), account.object_id):
+        raise sessions.AuthenticationFailed(detail="The account_id does not match the session.")
+    return account
+
+
+def outcome_response(outcome: media.Outcome) -> Response[StatusBody]:
+    """TMDB's answer to a write: the status envelope with the HTTP status of its code."""
+    return Response(status_body(STATUS[int(outcome)]), status_code=_HTTP_FOR[outcome])
+
+
+def _details(account: Account) -> AccountDetails:
+    return AccountDetails(
+        avatar=Avatar(gravatar=Gravatar(hash=account.gravatar_hash), tmdb=TmdbAvatar(avatar_path=None)),
+        id=account.id,
+        iso_639_1=account.iso_639_1,
+        iso_3166_1=account.iso_3166_1,
+        name=account.name,
+        include_adult=account.include_adult,
+        username=account.username,
+    )
+
+
+class V3AccountController(Controller):
+    """GET/POST under /3/account."""
+
+    path = "/3/account"
+    tags = ["ACCOUNT (v3)"]
+    response_headers = NO_STORE
+
+    @get("/", status_code=200, operation_id="accountDetailsBySession")
+    async def get_account(self, request: AnyRequest) -> AccountDetails:
+        """Details of the session's account (the classic form without an id)."""
+        return _details(await session_account(request))
+
+    @get("/{account_id:str}", status_code=200, operation_id="accountDetails")
+    async def get_account_by_id(self, request: AnyRequest, account_id: FromPath[str]) -> AccountDetails:
+        """Details of the session's account."""
+        return _details(await session_account(request, account_id))
+
+    @post("/{account_id:str}/favorite", status_code=201, operation_id="accountAddFavorite")
+    async def mark_favorite(
+        self, request: AnyRequest, account_id: FromPath[str], data: JSONBody[FavoriteBody]
+    ) -> Response[StatusBody]:
+        """Mark (favorite: true) or unmark (false) a movie or show as a favorite."""
+        return await _mark(request, account_id, "favorite", data.media_type, data.media_id, data.favorite)
+
+    @post("/{account_id:str}/watchlist", status_code=201, operation_id="accountAddToWatchlist")
+    async def mark_watchlist(
+        self, request: AnyRequest, account_id: FromPath[str], data: JSONBody[WatchlistBody]
+    ) -> Response[StatusBody]:
+        """Add (watchlist: true) or remove (false) a movie or show on the watchlist."""
+        return await _mark(request, account_id, "watchlist", data.media_type, data.media_id, data.watchlist)
+
+    @get("/{account_id:str}/favorite/movies", status_code=200, operation_id="accountGetFavorites")
+    async def get_favorite_movies(
+        self,
+        request: AnyRequest,
+        account_id: FromPath[str],
+        page: FromQuery[str | None] = None,
+        sort_by: FromQuery[str | None] = None,
+    ) -> AccountMoviesV3:
+        """The session account's favorite movies."""
+        found = await _entries(request, account_id, "favorite", "movie", page, sort_by)
+        return AccountMoviesV3(
+            page=found.page,
+            results=[_movie(row) for row in found.rows],
+            total_pages=found.total_pages,
+            total_results=found.total_results,
+        )
+
+    @get("/{account_id:str}/favorite/tv", status_code=200, operation_id="accountFavoriteTv")
+    async def get_favorite_tv(
+        self,
+        request: AnyRequest,
+        account_id: FromPath[str],
+        page: FromQuery[str | None] = None,
+        sort_by: FromQuery[str | None] = None,
+    ) -> AccountTvV3:
+        """The session account's favorite shows."""
+        found = await _entries(request, account_id, "favorite", "tv", page, sort_by)
+        return AccountTvV3(
+            page=found.page,
+            results=[_tv(row) for row in found.rows],
+            total_pages=found.total_pages,
+            total_results=found.total_results,
+        )
+
+    @get("/{account_id:str}/watchlist/movies", status_code=200, operation_id="accountWatchlistMovies")
+    async def get_watchlist_movies(
+        self,
+        request: AnyRequest,
+        account_id: FromPath[str],
+        page: FromQuery[str | None] = None,
+        sort_by: FromQuery[str | None] = None,
+    ) -> AccountMoviesV3:
+        """The session account's watchlist movies."""
+        found = await _entries(request, account_id, "watchlist", "movie", page, sort_by)
+        return AccountMoviesV3(
+            page=found.page,
+            results=[_movie(row) for row in found.rows],
+            total_pages=found.total_pages,
+            total_results=found.total_results,
+        )
+
+    @get("/{account_id:str}/watchlist/tv", status_code=200, operation_id="accountWatchlistTv")
+    async def get_watchlist_tv(
+        self,
+        request: AnyRequest,
+        account_id: FromPath[str],
+        page: FromQuery[str | None] = None,
+        sort_by: FromQuery[str | None] = None,
+    ) -> AccountTvV3:
+        """The session account's watchlist shows."""
+        found = await _entries(request, account_id, "watchlist", "tv", page, sort_by)
+        return AccountTvV3(
+            page=found.page,
+            results=[_tv(row) for row in found.rows],
+            total_pages=found.total_pages,
+            total_results=found.total_results,
+        )
+
+    @get("/{account_id:str}/rated/movies", status_code=200, operation_id="accountRatedMovies")
+    async def get_rated_movies(
+        self,
+        request: AnyRequest,
+        account_id: FromPath[str],
+        page: FromQuery[str | None] = None,
+        sort_by: FromQuery[str | None] = None,
+    ) -> RatedMoviesV3:
+        """The session account's rated movies, each with its `rating`."""
+        found = await _entries(request, account_id, "rated", "movie", page, sort_by)
+        results = [
+            RatedMovieV3(**msgspec.structs.asdict(_movie(row)), rating=float(row.rating))
+            for row in found.rows
+        ]
+        return RatedMoviesV3(
+            page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
+        )
+
+    @get("/{account_id:str}/rated/tv", status_code=200, operation_id="accountRatedTv")
+    async def get_rated_tv(
+        self,
+        request: AnyRequest,
+        account_id: FromPath[str],
+        page: FromQuery[str | None] = None,
+        sort_by: FromQuery[str | None] = None,
+    ) -> RatedTvPageV3:
+        """The session account's rated shows, each with its `rating`."""
+        found = await _entries(request, account_id, "rated", "tv", page, sort_by)
+        results = [
+            RatedTvV3(**msgspec.structs.asdict(_tv(row)), rating=float(row.rating)) for row in found.rows
+        ]
+        return RatedTvPageV3(
+            page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
+        )
+
+    @get("/{account_id:str}/lists", status_code=200, operation_id="accountLists")
+    async def get_lists(
+        self, request: AnyRequest, account_id: FromPath[str], page: FromQuery[str | None] = None
+    ) -> AccountListsV3:
+        """The session account's v4 lists (public and private) in v3's shape."""
+        account = await session_account(request, account_id)
+        found = await media.lists_page(services_of(request).db, account_id=account.id, page=parse_page(page))
+        results = [
+            AccountListV3(
+                description=row.description,
+                favorite_count=0,
+                id=row.id,
+                item_count=int(row.item_count),
+                iso_639_1=row.iso_639_1,
+                list_type="movie",
+                name=row.name,
+                poster_path=row.poster_path,
+            )
+            for row in found.rows
+        ]
+        return AccountListsV3(
+            page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
+        )
+
+
+class V3RatingController(Controller):
+    """POST/DELETE /3/movie/{movie_id}/rating and /3/tv/{series_id}/rating."""
+
+    path = "/3"
+    tags = ["RATINGS (v3)"]
+    response_headers = NO_STORE
+
+    @post("/movie/{movie_id:str}/rating", status_code=201, operation_id="movieAddRating")
+    async def rate_movie(
+        self, request: AnyRequest, movie_id: FromPath[str], data: JSONBody[RatingBody]
+    ) -> Response[StatusBody]:
+        """Rate a movie (0.5 to 10.0 in steps of 0.5)."""
+        return await _rate(request, "movie", movie_id, data.value)
+
+    @delete("/movie/{movie_id:str}/rating", status_code=200, operation_id="movieDeleteRating")
+    async def unrate_movie(self, request: AnyRequest, movie_id: FromPath[str]) -> Response[StatusBody]:
+        """Delete the session account's rating of a movie."""
+        return await _unrate(request, "movie", movie_id)
+
+    @post("/tv/{series_id:str}/rating", status_code=201, operation_id="tvSeriesAddRating")
+    async def rate_tv(
+        self, request: AnyRequest, series_id: FromPath[str], data: JSONBody[RatingBody]
+    ) -> Response[StatusBody]:
+        """Rate a TV show (0.5 to 10.0 in steps of 0.5)."""
+        return await _rate(request, "tv", series_id, data.value)
+
+    @delete("/tv/{series_id:str}/rating", status_code=200, operation_id="tvSeriesDeleteRating")
+    async def unrate_tv(self, request: AnyRequest, series_id: FromPath[str]) -> Response[StatusBody]:
+        """Delete the session account's rating of a TV show."""
+        return await _unrate(request, "tv", series_id)
+
+
+def _movie(row: Any) -> MovieResult:
+    result = media_result(row, with_media_type=False)
+    assert isinstance(result, MovieResult)
+    return result
+
+
+def _tv(row: Any) -> TvResult:
+    result = media_result(row, with_media_type=False)
+    assert isinstance(result, TvResult)
+    return result
+
+
+async def _entries(
+    request: AnyRequest,
+    account_id: str,
+    kind: media.EntryKind,
+    media_type: str,
+    page: str | None,
+    sort_by: str | None,
+) -> media.Page:
+    account = await session_account(request, account_id)
+    page_number = parse_page(page)
+    sort = media.parse_sort(sort_by, media_type=media_type, v3=True)
+    return await media.entries_page(
+        services_of(request).db,
+        kind=kind,
+        account_id=account.id,
+        media_type=media_type,
+        sort=sort,
+        page=page_number,
+    )
+
+
+async def _mark(
+    request: AnyRequest, account_id: str, kind: media.MarkKind, media_type: Any, media_id: Any, flag: Any
+) -> Response[StatusBody]:
+    account = await session_account(request, account_id)
+    parsed_type = media.parse_media_type(media_type)
+    parsed_id = media.parse_media_id(media_id)
+    on = media.parse_flag(flag, kind)
+    services = services_of(request)
+    outcome = await media.set_mark(
+        services.db,
+        kind=kind,
+        account_id=account.id,
+        media_type=parsed_type,
+        media_id=parsed_id,
+        on=on,
+        now=services.clock.now(),
+    )
+    return outcome_response(outcome)
+
+
+async def _rate(request: AnyRequest, media_type: str, raw_id: str, raw_value: Any) -> Response[StatusBody]:
+    account = await session_account(request)
+    media_id = media.parse_path_id(raw_id)
+    value = media.parse_rating(raw_value)
+    services = services_of(request)
+    outcome = await media.rate(
+        services.db,
+        account_id=account.id,
+        media_type=media_type,
+        media_id=media_id,
+        value=value,
+        now=services.clock.now(),
+    )
+    return outcome_response(outcome)
+
+
+async def _unrate(request: AnyRequest, media_type: str, raw_id: str) -> Response[StatusBody]:
+    account = await session_account(request)
+    media_id = media.parse_path_id(raw_id)
+    outcome = await media.unrate(
+        services_of(request).db, account_id=account.id, media_type=media_type, media_id=media_id
+    )
+    return outcome_response(outcome)

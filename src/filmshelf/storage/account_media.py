@@ -1,0 +1,252 @@
+"""SQL for an account's media state: favorites, watchlist and ratings (shared by v3 and v4).
+
+Writes are single statements keyed by (account_id, media_type, media_id): an add is
+INSERT ... ON CONFLICT DO NOTHING (its row count says "created" or "already there"), a removal
+a DELETE, a rating an insert-or-ignore followed by an UPDATE of the value; no row is read and
+then written back, so concurrent requests cannot lose each other's changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from sqlalchemy import Table, and_, delete, desc, exists, func, literal, or_, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.sql.elements import ColumnElement
+
+from filmshelf.storage.engine import Conn
+from filmshelf.storage.tables import favorites, list_items, lists, ratings, titles, watchlist
+from filmshelf.storage.upsert import insert_or_ignore
+
+Kind = Literal["favorite", "watchlist", "rated"]
+SortKey = Literal["created_at", "release_date", "title", "vote_average"]
+
+_TABLES: dict[str, Table] = {"favorite": favorites, "watchlist": watchlist, "rated": ratings}
+
+
+def _entry_filter(table: Table, *, account_id: int, media_type: str, media_id: int) -> ColumnElement[bool]:
+    return and_(
+        table.c.account_id == account_id, table.c.media_type == media_type, table.c.media_id == media_id
+    )
+
+
+async def add_mark(
+    conn: Conn,
+    *,
+    kind: Literal["favorite", "watchlist"],
+    account_id: int,
+    media_type: str,
+    media_id: int,
+    now: float,
+) -> bool:
+    """Mark a title as favorite / on the watchlist; True if newly added, False if it already was."""
+    row = {"account_id": account_id, "media_type": media_type, "media_id": media_id, "created_at": now}
+    return await insert_or_ignore(conn, _TABLES[kind], [row]) == 1
+
+
+async def remove_entry(conn: Conn, *, kind: Kind, account_id: int, media_type: str, media_id: int) -> bool:
+    """Remove a favorite, watchlist entry or rating; True if there was one."""
+    table = _TABLES[kind]
+    stmt = delete(table).where(
+        _entry_filter(table, account_id=account_id, media_type=media_type, media_id=media_id)
+    )
+    return await conn.run(stmt) > 0
+
+
+async def put_rating(
+    conn: Conn, *, account_id: int, media_type: str, media_id: int, value: float, now: float
+) -> bool:
+    """Rate a title; True if this is its first rating, False if an earlier rating was replaced.
+
+    A replaced rating keeps its original `created_at`, so a re-rated title keeps its place
+    in lists sorted by `created_at`.
+    """
+    row = {
+        "account_id": account_id,
+        "media_type": media_type,
+        "media_id": media_id,
+        "created_at": now,
+        "value": value,
+    }
+    where = _entry_filter(ratings, account_id=account_id, media_type=media_type, media_id=media_id)
+    # Bounded retry: a concurrent DELETE can slip between the two statements.
+    for _ in range(3):
+        if await insert_or_ignore(conn, ratings, [row]) == 1:
+            return True
+        if await conn.run(update(ratings).where(where).values(value=value)) > 0:
+            return False
+    raise RuntimeError("rating row kept disappearing")
+
+
+def _order(sort_key: SortKey, descending: bool, table: Table) -> list[Any]:
+    column: Any = {
+        "created_at": table.c.created_at,
+        "release_date": func.coalesce(titles.c.release_date, ""),
+        "title": titles.c.title_key,
+        "vote_average": titles.c.vote_average,
+    }[sort_key]
+    tie = table.c.media_id
+    return [desc(column), desc(tie)] if descending else [column, tie]
+
+
+async def count_entries(conn: Conn, *, kind: Kind, account_id: int, media_type: str) -> int:
+    """How many entries of `media_type` (present in the catalog) an account has of `kind`."""
+    table = _TABLES[kind]
+    stmt = (
+        select(func.count())
+        .select_from(
+            table.join(
+                titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id)
+            )
+        )
+        .where(table.c.account_id == account_id, table.c.media_type == media_type)
+    )
+    return int(await conn.scalar(stmt) or 0)
+
+
+async def page_entries(
+    conn: Conn,
+    *,
+    kind: Kind,
+    account_id: int,
+    media_type: str,
+    sort_key: SortKey,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> Sequence[Row[Any]]:
+    """One page of an account's entries joined with their titles.
+
+    Each row has every `titles` column plus `entry_created_at`, and `rating` for `rated`.
+    Ties are broken by the TMDB id in the same direction, so pages never overlap.
+    """
+    table = _TABLES[kind]
+    columns: list[Any] = [titles, table.c.created_at.label("entry_created_at")]
+    if kind == "rated":
+        columns.append(table.c.value.label("rating"))
+    stmt = (
+        select(*columns)
+        .select_from(
+            table.join(
+                titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id)
+            )
+        )
+        .where(table.c.account_id == account_id, table.c.media_type == media_type)
+        .order_by(*_order(sort_key, descending, table))
+        .offset(offset)
+        .limit(limit)
+    )
+    return await conn.rows(stmt)
+
+
+# --- what recommendations are computed from ------------------------------------------------------
+async def signal_rows(conn: Conn, *, account_id: int, media_type: str) -> dict[Kind, Sequence[Row[Any]]]:
+    """The account's favorites, watchlist and ratings of `media_type`, with genres and overview."""
+    found: dict[Kind, Sequence[Row[Any]]] = {}
+    kinds: tuple[Kind, ...] = ("favorite", "watchlist", "rated")
+    for kind in kinds:
+        table = _TABLES[kind]
+        value = table.c.value if kind == "rated" else literal(None)
+        stmt = (
+            select(titles.c.id, titles.c.genre_ids, titles.c.overview, value.label("rating"))
+            .select_from(
+                table.join(
+                    titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id)
+                )
+            )
+            .where(table.c.account_id == account_id, table.c.media_type == media_type)
+            .order_by(titles.c.id)
+        )
+        found[kind] = await conn.rows(stmt)
+    return found
+
+
+def _not_owned(account_id: int, media_type: str) -> list[ColumnElement[bool]]:
+    return [
+        ~exists().where(
+            table.c.account_id == account_id,
+            table.c.media_type == media_type,
+            table.c.media_id == titles.c.id,
+        )
+        for table in (favorites, watchlist, ratings)
+    ]
+
+
+def _has_genre(genre_id: int) -> ColumnElement[bool]:
+    # genre_ids holds a JSON array such as "[16, 35]"; turn it into ",16,35," and look for ",16,".
+    padded = func.replace(func.replace(func.replace(titles.c.genre_ids, " ", ""), "[", ","), "]", ",")
+    return padded.like(f"%,{int(genre_id)},%")
+
+
+_POPULAR_ORDER = (desc(titles.c.popularity), desc(titles.c.vote_count), titles.c.id)
+
+
+async def candidate_rows(
+    conn: Conn, *, account_id: int, media_type: str, genre_ids: Sequence[int], limit: int
+) -> Sequence[Row[Any]]:
+    """Titles of `media_type` the account has not marked that share a genre with `genre_ids`.
+
+    At most `limit`, the most popular first (popularity, vote count, id).
+    """
+    if not genre_ids:
+        return []
+    stmt = (
+        select(titles)
+        .where(titles.c.media_type == media_type, or_(*(_has_genre(g) for g in genre_ids)))
+        .where(*_not_owned(account_id, media_type))
+        .order_by(*_POPULAR_ORDER)
+        .limit(limit)
+    )
+    return await conn.rows(stmt)
+
+
+async def popular_rows(
+    conn: Conn, *, account_id: int, media_type: str, offset: int, limit: int
+) -> tuple[int, Sequence[Row[Any]]]:
+    """(total, one page) of the titles of `media_type` the account has not marked, most popular first."""
+    where = [titles.c.media_type == media_type, *_not_owned(account_id, media_type)]
+    total = int(await conn.scalar(select(func.count()).select_from(titles).where(*where)) or 0)
+    stmt = select(titles).where(*where).order_by(*_POPULAR_ORDER).offset(offset).limit(limit)
+    return total, await conn.rows(stmt)
+
+
+# --- the account's own v4 lists, for the account pages (not the lists engine) ---------------------
+def _first_item_image(column: Any) -> Any:
+    """A correlated subquery: `column` of the list's first item (original order), or NULL."""
+    return (
+        select(column)
+        .select_from(
+            list_items.join(
+                titles,
+                and_(titles.c.media_type == list_items.c.media_type, titles.c.id == list_items.c.media_id),
+            )
+        )
+        .where(list_items.c.list_id == lists.c.id)
+        .order_by(list_items.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+async def account_lists_page(
+    conn: Conn, *, account_id: int, offset: int, limit: int
+) -> tuple[int, Sequence[Row[Any]]]:
+    """(total, one page) of every list the account owns, public or private, newest first.
+
+    Rows have every `lists` column plus `poster_path` and `backdrop_path` of the first item.
+    """
+    where = lists.c.account_id == account_id
+    total = int(await conn.scalar(select(func.count()).select_from(lists).where(where)) or 0)
+    stmt = (
+        select(
+            lists,
+            _first_item_image(titles.c.poster_path).label("poster_path"),
+            _first_item_image(titles.c.backdrop_path).label("backdrop_path"),
+        )
+        .where(where)
+        .order_by(desc(lists.c.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, await conn.rows(stmt)

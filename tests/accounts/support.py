@@ -1,0 +1,125 @@
+"""Helpers shared by the account, session and recommendation tests: titles of our own, v3 sessions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import and_, delete, or_
+
+from filmshelf.accounts.users import Account
+from filmshelf.storage.tables import titles
+from filmshelf.storage.upsert import upsert
+from tests.conftest import AppCreds, LiveServer
+
+# Far above TMDB's ids, so they never collide with the sample catalog.
+BASE_ID = 990_000_000
+
+
+@dataclass(frozen=True)
+class Title:
+    """A catalog title inserted by a test."""
+
+    media_type: str
+    id: int
+    title: str
+    genres: tuple[int, ...]
+    popularity: float = 1.0
+    vote_average: float = 5.0
+    vote_count: int = 10
+    release_date: str = "2000-01-01"
+    overview: str = ""
+
+    def row(self, now: float) -> dict[str, Any]:
+        """The `titles` row."""
+        return {
+            "media_type": self.media_type,
+            "id": self.id,
+            "title": self.title,
+            "original_title": self.title,
+            "original_language": "en",
+            "release_date": self.release_date,
+            "genre_ids": json.dumps(list(self.genres)),
+            "origin_country": json.dumps(["US"] if self.media_type == "tv" else []),
+            "overview": self.overview,
+            "popularity": self.popularity,
+            "vote_average": self.vote_average,
+            "vote_count": self.vote_count,
+            "adult": False,
+            "video": False,
+            "poster_path": f"/p{self.id}.jpg",
+            "backdrop_path": f"/b{self.id}.jpg",
+            "runtime": 100 if self.media_type == "movie" else None,
+            "revenue": 1000 if self.media_type == "movie" else None,
+            "title_key": self.title.lower(),
+            "updated_at": now,
+        }
+
+
+@contextmanager
+def catalog(server: LiveServer, entries: Sequence[Title]) -> Iterator[None]:
+    """Insert titles for one test and remove them afterwards (PostgreSQL shares `titles` per run)."""
+    now = server.clock.now()
+    columns = [name for name in entries[0].row(now) if name not in ("media_type", "id")]
+
+    async def insert() -> None:
+        async with server.services.db.write() as conn:
+            await upsert(conn, titles, [t.row(now) for t in entries], key=["media_type", "id"], update=columns)
+
+    async def remove() -> None:
+        keys = or_(*(and_(titles.c.media_type == t.media_type, titles.c.id == t.id) for t in entries))
+        async with server.services.db.write() as conn:
+            await conn.run(delete(titles).where(keys))
+
+    server.call(insert())
+    try:
+        yield
+    finally:
+        server.call(remove())
+
+
+def convert(server: LiveServer, creds: AppCreds, access_token: str) -> httpx.Response:
+    """POST /3/authentication/session/convert/4 with the app's read token."""
+    return server.client.post(
+        "/3/authentication/session/convert/4", headers=creds.headers, json={"access_token": access_token}
+    )
+
+
+@dataclass(frozen=True)
+class V3User:
+    """A signed-in user: v4 access token, v3 session, and the app both came from."""
+
+    account: Account
+    creds: AppCreds
+    access_token: str
+    session_id: str
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The `session_id` query parameter."""
+        return {"session_id": self.session_id}
+
+    @property
+    def v4(self) -> dict[str, str]:
+        """Authorization header with the user's access token."""
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def sign_in_v3(server: LiveServer, account: Account, creds: AppCreds) -> V3User:
+    """v4 sign-in, then convert the access token into a v3 session."""
+    access_token = server.sign_in(account, creds)
+    response = convert(server, creds, access_token)
+    assert response.status_code == 200, response.text
+    return V3User(account=account, creds=creds, access_token=access_token, session_id=response.json()["session_id"])
+
+
+def error_of(response: httpx.Response) -> tuple[int, int]:
+    """(HTTP status, TMDB status_code) of an error answer, checking the envelope."""
+    body = response.json()
+    assert body["success"] is False, body
+    assert isinstance(body["status_message"], str) and body["status_message"]
+    return response.status_code, body["status_code"]
