@@ -46,58 +46,6 @@ class LogoutBody(msgspec.Struct, kw_only=True):
     access_token: str
 
 
-# --- ACCOUNT -------------------------------------------------------------------------------------
-class AccountListSummary(msgspec.Struct, kw_only=True):
-    """One list in GET /4/account/{account_object_id}/lists, with TMDB's type quirks there:
-    `public`, `adult` and `featured` are 0/1 integers and `sort_by` an integer code."""
-
-    account_object_id: str
-    adult: int
-    average_rating: float
-    backdrop_path: str | None
-    created_at: str
-    description: str
-    featured: int
-    id: int
-    iso_3166_1: str
-    iso_639_1: str
-    name: str
-    number_of_items: int
-    poster_path: str | None
-    public: int
-    revenue: int
-    runtime: int
-    sort_by: int
-    updated_at: str
-
-
-class AccountListsPage(msgspec.Struct, kw_only=True):
-    """Answer of GET /4/account/{account_object_id}/lists."""
-
-    page: int
-    results: list[AccountListSummary]
-    total_pages: int
-    total_results: int
-
-
-class AccountMoviesPage(msgspec.Struct, kw_only=True):
-    """A page of an account's movies (favorites, rated, watchlist, recommendations)."""
-
-    page: int
-    results: list[MovieResult]
-    total_pages: int
-    total_results: int
-
-
-class AccountTvPage(msgspec.Struct, kw_only=True):
-    """A page of an account's TV shows (favorites, rated, watchlist, recommendations)."""
-
-    page: int
-    results: list[TvResult]
-    total_pages: int
-    total_results: int
-
-
 # --- LISTS -------------------------------------------------------------------------------------
 class ListCreateBody(msgspec.Struct, kw_only=True):
     """Body of POST /4/list (name is checked by the lists rules, so a missing one is 422 / 5)."""
@@ -214,5 +162,57 @@ class ListDetails(msgspec.Struct, kw_only=True):
     revenue: int
     runtime: int
     sort_by: str
+    total_pages: int
+    total_results: int
+
+
+# --- ACCOUNT -------------------------------------------------------------------------------------
+class AccountListSummary(msgspec.Struct, kw_only=True):
+    """One list in GET /4/account/{account_object_id}/lists, with TMDB's type quirks there:
+    `public`, `adult` and `featured` are 0/1 integers and `sort_by` an integer code."""
+
+    account_object_id: str
+    adult: int
+    average_rating: float
+    backdrop_path: str | None
+    created_at: str
+    description: str
+    featured: int
+    id: int
+    iso_3166_1: str
+    iso_639_1: str
+    name: str
+    number_of_items: int
+    poster_path: str | None
+    public: int
+    revenue: int
+    runtime: int
+    sort_by: int
+    updated_at: str
+
+
+class AccountListsPage(msgspec.Struct, kw_only=True):
+    """Answer of GET /4/account/{account_object_id}/lists."""
+
+    page: int
+    results: list[AccountListSummary]
+    total_pages: int
+    total_results: int
+
+
+class AccountMoviesPage(msgspec.Struct, kw_only=True):
+    """A page of an account's movies (favorites, rated, watchlist, recommendations)."""
+
+    page: int
+    results: list[MovieResult]
+    total_pages: int
+    total_results: int
+
+
+class AccountTvPage(msgspec.Struct, kw_only=True):
+    """A page of an account's TV shows (favorites, rated, watchlist, recommendations)."""
+
+    page: int
+    results: list[TvResult]
     total_pages: int
     total_results: int
