@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, true, update
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn
-from filmshelf.storage.tables import titles
+from filmshelf.storage.tables import list_items, lists, titles
+from filmshelf.storage.upsert import upsert
 
 MediaKey = tuple[str, int]
 
@@ -37,11 +38,122 @@ async def get_titles(conn: Conn, keys: Iterable[MediaKey]) -> dict[MediaKey, Row
 
 async def count_titles(conn: Conn) -> int:
     """How many titles the catalog holds."""
-    from sqlalchemy import func
-
     return int(await conn.scalar(select(func.count()).select_from(titles)) or 0)
 
 
 def key_filter(keys: Iterable[MediaKey]) -> Any:
     """A WHERE clause matching any of the (media_type, id) keys."""
     return or_(*(and_(titles.c.media_type == kind, titles.c.id == media_id) for kind, media_id in keys))
+
+
+# --- import: batched upserts ------------------------------------------------------------------
+
+# Columns an import may compare and write (everything but the key and the bookkeeping columns).
+TITLE_VALUE_COLUMNS: tuple[str, ...] = tuple(
+    column.name for column in titles.columns if column.name not in {"media_type", "id", "updated_at"}
+)
+# Bound parameters per IN (...) chunk: far under SQLite's 32,766 and asyncpg's 32,767.
+_IN_CHUNK = 5000
+
+
+async def existing_title_values(
+    conn: Conn, media_type: str, ids: Sequence[int], columns: Sequence[str]
+) -> dict[int, tuple[Any, ...]]:
+    """The stored `columns` of the `media_type` titles among `ids`, keyed by id (a query per 5,000 ids)."""
+    selected = [titles.c[name] for name in columns]
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        stmt = select(titles.c.id, *selected).where(titles.c.media_type == media_type, titles.c.id.in_(chunk))
+        for row in await conn.rows(stmt):
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
+async def upsert_titles(conn: Conn, rows: Sequence[dict[str, Any]], *, update: Sequence[str]) -> None:
+    """Insert `rows` (all with the same keys), or on a known (media_type, id) update only `update`."""
+    await upsert(conn, titles, rows, key=("media_type", "id"), update=update)
+
+
+# --- the copies of catalog values kept on lists and list items ------------------------------------
+
+
+def _item_values_from_title(item: Any) -> dict[str, Any]:
+    """What a list item copies from its title, as SQL correlated on the item (lists/service.py's rule).
+
+    sort_title = title_key, sort_date = release_date or "", sort_vote = vote_average, and the
+    item's runtime / revenue contribution = the title's (0 when unknown, and always 0 for TV).
+    """
+
+    def of_title(column: Any) -> Any:
+        return (
+            select(column)
+            .where(titles.c.media_type == item.c.media_type, titles.c.id == item.c.media_id)
+            .scalar_subquery()
+        )
+
+    is_movie = titles.c.media_type == "movie"
+    return {
+        "sort_title": of_title(titles.c.title_key),
+        "sort_date": of_title(func.coalesce(titles.c.release_date, "")),
+        "sort_vote": of_title(titles.c.vote_average),
+        "runtime": of_title(case((is_movie, func.coalesce(titles.c.runtime, 0)), else_=0)),
+        "revenue": of_title(case((is_movie, func.coalesce(titles.c.revenue, 0)), else_=0)),
+    }
+
+
+async def refresh_list_denormalised(conn: Conn, *, since: float | None = None) -> tuple[int, int]:
+    """Bring list items' copies of catalog values, and their lists' totals, back in step with the catalog.
+
+    Set-based SQL, two statements. With `since`, only titles whose `updated_at` is at or after it
+    are looked at (an import stamps every row it writes with one time); without, every title.
+    A list's totals are sums over its items: item_count, runtime, revenue and vote_sum (the sum
+    of the items' sort_vote). Returns (list items updated, lists updated).
+    """
+    changed = titles.c.updated_at >= since if since is not None else true()
+    on_title = and_(titles.c.media_type == list_items.c.media_type, titles.c.id == list_items.c.media_id)
+    is_movie = titles.c.media_type == "movie"
+    stale_item = or_(
+        titles.c.title_key != list_items.c.sort_title,
+        func.coalesce(titles.c.release_date, "") != list_items.c.sort_date,
+        titles.c.vote_average != list_items.c.sort_vote,
+        case((is_movie, func.coalesce(titles.c.runtime, 0)), else_=0) != list_items.c.runtime,
+        case((is_movie, func.coalesce(titles.c.revenue, 0)), else_=0) != list_items.c.revenue,
+    )
+    items_updated = await conn.run(
+        update(list_items)
+        .where(exists().where(on_title, changed, stale_item))
+        .values(**_item_values_from_title(list_items))
+    )
+
+    touched = select(list_items.c.list_id).join(titles, on_title).where(changed)
+    member = list_items.alias("member")
+    totals = (
+        select(
+            member.c.list_id.label("list_id"),
+            func.count().label("item_count"),
+            func.coalesce(func.sum(member.c.runtime), 0).label("runtime"),
+            func.coalesce(func.sum(member.c.revenue), 0).label("revenue"),
+            func.coalesce(func.sum(member.c.sort_vote), 0.0).label("vote_sum"),
+        )
+        .where(member.c.list_id.in_(touched))
+        .group_by(member.c.list_id)
+        .subquery("totals")
+    )
+    stale_list = or_(
+        lists.c.item_count != totals.c.item_count,
+        lists.c.runtime != totals.c.runtime,
+        lists.c.revenue != totals.c.revenue,
+        lists.c.vote_sum != totals.c.vote_sum,
+    )
+    lists_updated = await conn.run(
+        update(lists)
+        .where(lists.c.id == totals.c.list_id, stale_list)
+        .values(
+            item_count=totals.c.item_count,
+            runtime=totals.c.runtime,
+            revenue=totals.c.revenue,
+            vote_sum=totals.c.vote_sum,
+        )
+    )
+    return items_updated, lists_updated
