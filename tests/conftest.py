@@ -15,7 +15,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +42,29 @@ ENGINES = ["sqlite", "postgresql"]
 SHARED_TABLES = {"titles", "alembic_version"}
 
 
+def in_thread(work: Callable[[], T]) -> T:
+    """Run blocking set-up work (which may call asyncio.run) in its own thread.
+
+    Playwright's sync API keeps an event loop running in the main thread, where asyncio.run
+    would refuse to start.
+    """
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
 def _load_sample_catalog(url: str) -> None:
     try:
         from filmshelf.catalog.importer import import_sample_if_empty
@@ -56,7 +79,7 @@ def _load_sample_catalog(url: str) -> None:
         finally:
             await db.dispose()
 
-    asyncio.run(run())
+    in_thread(lambda: asyncio.run(run()))
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +87,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file with the sample catalog, copied for each test."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     url = f"sqlite:///{path}"
-    upgrade(url)
+    in_thread(lambda: upgrade(url))
     _load_sample_catalog(url)
     return path
 
@@ -83,7 +106,7 @@ def _pg_admin(sql: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    in_thread(lambda: asyncio.run(run()))
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +121,7 @@ def pg_database() -> Iterator[str]:
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc!r}")
     url = _pg_url(name)
     try:
-        upgrade(url)
+        in_thread(lambda: upgrade(url))
         _load_sample_catalog(url)
         yield url
     finally:
@@ -119,7 +142,7 @@ def _truncate_pg(url: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    in_thread(lambda: asyncio.run(run()))
 
 
 @pytest.fixture(params=ENGINES)

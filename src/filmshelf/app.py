@@ -42,7 +42,7 @@ PAGE_HEADERS = [
     ResponseHeader(name="X-Frame-Options", value="DENY"),
     ResponseHeader(
         name="Content-Security-Policy",
-        value="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+        value="default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
         "base-uri 'none'",
     ),
     ResponseHeader(name="Referrer-Policy", value="no-referrer"),

@@ -20,7 +20,7 @@ def assert_envelope(response: Any, http_status: int, code: int) -> None:
     assert body["status_message"] == STATUS[code].message
 
 
-@pytest.mark.parametrize("path", ["/nope", "/4/nope", "/3/nope/deeper", "/4/auth/request_token/extra"])
+@pytest.mark.parametrize("path", ["/nope", "/4/no/such/path", "/3/nope/deeper", "/4/auth/request_token/extra"])
 def test_unknown_paths_are_34(server: LiveServer, path: str) -> None:
     assert_envelope(server.client.get(path), 404, 34)
 

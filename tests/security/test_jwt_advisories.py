@@ -51,7 +51,7 @@ def test_algorithm_confusion_other_algorithms(
 ) -> None:
     for claims in (claims_of(app_creds.read_token), user_claims):
         if alg.startswith("HS"):
-            token = jwt.encode(claims, server.services.keys.app, algorithm=alg)
+            token = jwt.encode(claims, server.services.keys.app * 2, algorithm=alg)
         else:
             token = craft({"alg": alg}, claims, os.urandom(256))
         assert status_of(server, token)[0] == 401
