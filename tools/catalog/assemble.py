@@ -13,7 +13,9 @@ and facts (see src/filmshelf/catalog/data/SOURCES.md). Point the options at loca
   --ml-movies    MovieLens ml-25m movies.csv  (movieId -> "Title (Year)")
   --cinematch    cinematch wheel: app/data/starter_catalog.json
   --flickpick    flickpick wheel: flickpick/data/examples/movie_ratings_various.csv
-  --tv-details   TMDB tv-details list (seenit-server seeds/util/tvList.ts, TMDB API 2019)
+  --movie-details  JSON list of TMDB /movie/{id} payloads (100 titles, TMDB API 2019; taken from
+                 the seed data of the public seenit-server project), reduced to factual fields
+  --tv-details   JSON list of TMDB /tv/{id} payloads (100 series, TMDB API 2019; same project)
   --tv-networks  tv-networks.json (dakoop/tmdb-tv-shows, TMDB API 2026): tv id -> networks
 
 Only facts are taken from the references (ids, titles, original titles/languages, dates,
@@ -41,8 +43,31 @@ csv.field_size_limit(10**9)
 
 # Ids confirmed with the search tool (TMDB API payloads / fixtures found in public code) for
 # titles newer than the offline references. Filled in by hand; see SOURCES.md.
-SEARCH_CONFIRMED_MOVIES: dict[int, str] = {}
-SEARCH_CONFIRMED_TV: dict[int, str] = {}
+SEARCH_CONFIRMED_MOVIES: dict[int, str] = {
+    872585: "Oppenheimer (2023): several TMDB list payloads, genre_ids [18, 36], 2023-07-19",
+    346698: "Barbie (2023): TMDB now_playing payloads, genre_ids [35, 12, 14], 2023-07-19",
+    545611: "Everything Everywhere All at Once (2022): TMDB payloads, 2022-03-24, runtime 139",
+    361743: "Top Gun: Maverick (2022): TMDB payloads, genre_ids [28, 18], 2022-05-24",
+    414906: "The Batman (2022): TMDB payloads, genre_ids [80, 9648, 53], 2022-03-01",
+    693134: "Dune: Part Two (2024): TMDB payloads, 2024-02-27",
+    299534: "Avengers: Endgame (2019): TMDB payloads, genre_ids [12, 878, 28]",
+    577922: "Tenet (2020): TMDB payloads, genre_ids [28, 53, 878], 2020-08-22",
+    76600: "Avatar: The Way of Water (2022): TMDB payloads, genre_ids [878, 12, 28], 2022-12-14",
+    568124: "Encanto (2021): TMDB payloads, genre_ids [16, 35, 10751, 14]",
+    508947: "Turning Red (2022): TMDB payloads, genre_ids [16, 10751, 35, 14]",
+    1022789: "Inside Out 2 (2024): TMDB payloads, 2024-06-11",
+    508883: "The Boy and the Heron (2023): TMDB payloads, original title 君たちはどう生きるか",
+    313369: "La La Land (2016): TMDB payloads, genre_ids [35, 18, 10749, 10402]",
+    475557: "Joker (2019): TMDB payloads, genre_ids [80, 18, 53]",
+}
+SEARCH_CONFIRMED_TV: dict[int, str] = {
+    85271: "WandaVision (2021): TMDB trending payload, genre_ids [10765, 9648, 35, 18], 2021-01-15",
+}
+
+# Older MovieLens titles for ids whose TMDB title changed later (the id is the same film).
+MOVIELENS_ALIASES: dict[int, str] = {
+    299534: "Avengers: Infinity War - Part II",  # announced title of Avengers: Endgame
+}
 
 
 def norm(s: str) -> str:
@@ -157,37 +182,11 @@ def load_flickpick(path):
     return out
 
 
-def load_tv_details(path):
-    """Parse the TypeScript object-literal list of TMDB /tv/{id} payloads."""
+def load_details(path):
+    """A JSON list of TMDB detail payloads (only factual fields are read)."""
     if not path:
         return {}
-    text = Path(path).read_text(encoding="utf-8")
-    out = {}
-    for chunk in text.split("\n  {\n")[1:]:
-        def g(key):
-            m = re.search(r"\n    " + key + r": (.*),\n", "\n" + chunk)
-            return m.group(1) if m else None
-
-        def s(v):
-            if v is None:
-                return None
-            v = v.strip()
-            if v[:1] in "'\"":
-                v = v[1:-1]
-            return v.replace("\\'", "'")
-
-        tid = g("id")
-        if not tid:
-            continue
-        out[int(tid)] = {
-            "name": s(g("name")),
-            "original_name": s(g("original_name")),
-            "first_air_date": s(g("first_air_date")),
-            "original_language": s(g("original_language")),
-            "origin_country": re.findall(r"'([A-Z]{2})'", g("origin_country") or ""),
-            "episode_run_time": [int(v) for v in re.findall(r"\d+", g("episode_run_time") or "")],
-        }
-    return out
+    return {int(x["id"]): x for x in json.load(open(path, encoding="utf-8"))}
 
 
 def load_tv_networks(path):
@@ -205,7 +204,7 @@ def year_of(date: str):
     return int(date[:4]) if date[:4].isdigit() else None
 
 
-def build_movies(rows, t5k, ml, cin, fp, problems, prov):
+def build_movies(rows, t5k, mdet, ml, cin, fp, problems, prov):
     out = {}
     for row in rows:
         ln, rest = row[0], row[1:]
@@ -216,31 +215,48 @@ def build_movies(rows, t5k, ml, cin, fp, problems, prov):
         sources = []
         if len(rest) == 4:
             ref = t5k.get(mid)
-            if ref is None:
-                problems.append(f"movie {mid} {title!r}: short form but id not in the TMDB 5000 reference")
+            if ref is not None:
+                rt = int(float(ref["runtime"])) if ref["runtime"] not in ("", None) else 0
+                rv = int(ref["revenue"]) if ref["revenue"] else 0
+                facts = dict(
+                    title=ref["title"], original_title=ref["original_title"],
+                    original_language=ref["original_language"], release_date=ref["release_date"] or "",
+                    genre_ids=[g["id"] for g in json.loads(ref["genres"])], runtime=rt, revenue=rv,
+                )
+                src = "tmdb5000"
+            elif mid in mdet:
+                d = mdet[mid]
+                facts = dict(
+                    title=d["title"], original_title=d["original_title"],
+                    original_language=d["original_language"], release_date=d["release_date"] or "",
+                    genre_ids=list(d["genre_ids"]), runtime=d.get("runtime") or 0, revenue=d.get("revenue") or 0,
+                )
+                src = "movie-details"
+            else:
+                problems.append(f"movie {mid} {title!r}: short form but id not in a fact reference")
                 continue
-            if not (titles_match(title, ref["title"]) or titles_match(title, ref["original_title"])):
-                problems.append(f"movie {mid}: curated title {title!r} != reference {ref['title']!r}")
+            if not (titles_match(title, facts["title"]) or titles_match(title, facts["original_title"])):
+                problems.append(f"movie {mid}: curated title {title!r} != reference {facts['title']!r}")
                 continue
-            ry = year_of(ref["release_date"])
+            ry = year_of(facts["release_date"])
             if ry is not None and abs(ry - year) > 0:
                 problems.append(f"movie {mid} {title!r}: curated year {year} != reference {ry}")
                 continue
-            rt = int(float(ref["runtime"])) if ref["runtime"] not in ("", None) else 0
-            rv = int(ref["revenue"]) if ref["revenue"] else 0
             rec = {
                 "id": mid,
-                "title": ref["title"],
-                "original_title": ref["original_title"],
-                "original_language": ref["original_language"],
-                "release_date": ref["release_date"] or "",
-                "genre_ids": [g["id"] for g in json.loads(ref["genres"])],
-                "runtime": rt or None,
-                "revenue": rv or None,
+                "title": facts["title"],
+                "original_title": facts["original_title"],
+                "original_language": facts["original_language"],
+                "release_date": facts["release_date"],
+                "genre_ids": facts["genre_ids"],
+                "runtime": facts["runtime"] or None,
+                "revenue": facts["revenue"] or None,
                 "overview": overview,
                 "adult": False,
             }
-            sources.append("tmdb5000")
+            sources.append(src)
+            if src == "tmdb5000" and mid in mdet:
+                sources.append("movie-details")
         else:
             otitle, lang, date, genres, runtime, revenue = rest[4:10]
             rec = {
@@ -267,6 +283,8 @@ def build_movies(rows, t5k, ml, cin, fp, problems, prov):
         if mid in ml:
             ok = False
             for mlt, mly in ml[mid]:
+                if MOVIELENS_ALIASES.get(mid) == mlt:
+                    mlt = title
                 variants = ml_title_variants(mlt)
                 # MovieLens years follow wide release, TMDB often the festival premiere: allow 2 years
                 if any(titles_match(v, title) or titles_match(v, rec["original_title"]) for v in variants) and (
@@ -305,6 +323,20 @@ def build_movies(rows, t5k, ml, cin, fp, problems, prov):
     return out
 
 
+TV_GENRES = {10759, 16, 35, 80, 99, 18, 10751, 10762, 9648, 10763, 10764, 10765, 10766, 10767, 10768, 37}
+# Some older TMDB tv payloads carry movie genre ids; map them onto the TV genre list.
+MOVIE_TO_TV_GENRE = {28: 10759, 12: 10759, 878: 10765, 14: 10765, 10752: 10768}
+
+
+def tv_genres(ids):
+    out = []
+    for g in ids:
+        g = MOVIE_TO_TV_GENRE.get(g, g)
+        if g in TV_GENRES and g not in out:
+            out.append(g)
+    return out
+
+
 def build_tv(rows, details, networks, cin, problems, prov):
     out = {}
     for row in rows:
@@ -314,12 +346,24 @@ def build_tv(rows, details, networks, cin, problems, prov):
             continue
         tid, name, year, overview = int(rest[0]), rest[1], int(rest[2]), rest[3].strip()
         sources = []
+        ref = details.get(tid)
         if len(rest) == 4:
-            ref = details.get(tid)
             if ref is None:
                 problems.append(f"tv {tid} {name!r}: short form but id not in the tv-details reference")
                 continue
-            rec = None
+            rt = ref.get("episode_run_time") or []
+            rec = {
+                "id": tid,
+                "name": ref["name"],
+                "original_name": ref["original_name"],
+                "original_language": ref["original_language"],
+                "first_air_date": ref["first_air_date"] or "",
+                "genre_ids": tv_genres(ref["genre_ids"]),
+                "origin_country": list(ref["origin_country"]),
+                "episode_run_time": rt[0] if rt else None,
+                "overview": overview,
+                "adult": False,
+            }
         else:
             oname, lang, date, genres, countries, runtime, network = rest[4:11]
             rec = {
@@ -336,16 +380,6 @@ def build_tv(rows, details, networks, cin, problems, prov):
             }
             if date and year_of(date) != year:
                 problems.append(f"tv {tid} {name!r}: date {date} does not match year {year}")
-            if network:
-                have = networks.get(tid)
-                if have is None:
-                    problems.append(f"tv {tid} {name!r}: id not in the tv-networks reference")
-                    continue
-                if not any(norm(network) == norm(h) for h in have):
-                    problems.append(f"tv {tid} {name!r}: expected network {network!r}, reference has {have}")
-                    continue
-                sources.append("tv-networks")
-        ref = details.get(tid)
         if ref is not None:
             if not (titles_match(name, ref["name"]) or titles_match(name, ref["original_name"] or "")):
                 problems.append(f"tv {tid}: curated name {name!r} != reference {ref['name']!r}")
@@ -355,9 +389,16 @@ def build_tv(rows, details, networks, cin, problems, prov):
                 problems.append(f"tv {tid} {name!r}: curated year {year} != reference {ry}")
                 continue
             sources.append("tv-details")
-            if rec is None:
-                problems.append(f"tv {tid} {name!r}: short form needs genres; use the long form")
+        network = rest[10] if len(rest) == 11 else ""
+        if network:
+            have = networks.get(tid)
+            if have is None:
+                problems.append(f"tv {tid} {name!r}: id not in the tv-networks reference")
                 continue
+            if not any(norm(n) == norm(h) for n in network.split("/") for h in have):
+                problems.append(f"tv {tid} {name!r}: expected network {network!r}, reference has {have}")
+                continue
+            sources.append("tv-networks")
         c = cin.get(("tv", tid))
         if c is not None:
             if titles_match(c["title"], name) and abs(int(c["release_year"]) - year) <= 1:
@@ -370,11 +411,14 @@ def build_tv(rows, details, networks, cin, problems, prov):
         if not sources:
             problems.append(f"tv {tid} {name!r}: no reference confirms this id")
             continue
+        if not rec["genre_ids"]:
+            problems.append(f"tv {tid} {name!r}: no usable genre ids")
+            continue
         if tid in out:
             problems.append(f"tv {tid}: duplicate id")
             continue
         out[tid] = rec
-        prov.append(("tv", tid, name, year, ",".join(sources)))
+        prov.append(("tv", tid, rec["name"], year, ",".join(sources)))
     return out
 
 
@@ -386,7 +430,7 @@ def write_jsonl(path: Path, records: dict):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for opt in ("t5k", "ml-links", "ml-movies", "cinematch", "flickpick", "tv-details", "tv-networks"):
+    for opt in ("t5k", "ml-links", "ml-movies", "cinematch", "flickpick", "movie-details", "tv-details", "tv-networks"):
         ap.add_argument("--" + opt)
     ap.add_argument("--dry-run", action="store_true", help="check only, write nothing")
     ap.add_argument("--provenance", default=str(HERE / "crosscheck.tsv"))
@@ -396,12 +440,13 @@ def main(argv=None):
     ml = load_ml(a.ml_links, a.ml_movies)
     cin = load_cinematch(a.cinematch)
     fp = load_flickpick(a.flickpick)
-    det = load_tv_details(a.tv_details)
+    det = load_details(a.tv_details)
+    mdet = load_details(a.movie_details)
     net = load_tv_networks(a.tv_networks)
 
     problems: list[str] = []
     prov: list[tuple] = []
-    movies = build_movies(read_psv(HERE / "curated_movies.psv"), t5k, ml, cin, fp, problems, prov)
+    movies = build_movies(read_psv(HERE / "curated_movies.psv"), t5k, mdet, ml, cin, fp, problems, prov)
     tv = build_tv(read_psv(HERE / "curated_tv.psv"), det, net, cin, problems, prov)
 
     for p in problems:
