@@ -70,6 +70,7 @@ def check_name(name: str | None) -> str:
         raise InvalidParameters(detail="name is required")
     if len(name) > NAME_MAX:
         raise InvalidParameters(detail=f"name must be at most {NAME_MAX} characters")
+    _check_text(name, "name")
     return name
 
 
@@ -79,6 +80,7 @@ def check_description(description: str | None) -> str:
         return ""
     if len(description) > DESCRIPTION_MAX:
         raise InvalidParameters(detail=f"description must be at most {DESCRIPTION_MAX} characters")
+    _check_text(description, "description")
     return description
 
 
@@ -104,8 +106,17 @@ def check_item_count(count: int) -> None:
 
 def check_comment(comment: str | None, *, index: int) -> None:
     """An item comment: optional, at most COMMENT_MAX characters."""
-    if comment is not None and len(comment) > COMMENT_MAX:
+    if comment is None:
+        return
+    if len(comment) > COMMENT_MAX:
         raise InvalidParameters(detail=f"items[{index}].comment must be at most {COMMENT_MAX} characters")
+    _check_text(comment, f"items[{index}].comment")
+
+
+def _check_text(value: str, field: str) -> None:
+    # JSON allows "\u0000" but PostgreSQL text cannot hold it; refuse it on both engines alike.
+    if "\x00" in value:
+        raise InvalidParameters(detail=f"{field} must not contain NUL characters")
 
 
 def is_item_key(media_type: str, media_id: int) -> bool:

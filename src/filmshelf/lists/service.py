@@ -91,7 +91,7 @@ class PageEntry:
     media_id: int
     comment: str | None
     object_id: str
-    title: Any  # a `titles` row
+    title: Any  # a `titles` row (with the item's comment and object_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,19 +180,12 @@ async def read_page(
         rows = await list_rows.page_items(
             conn, list_id=list_id, sort_field=sort.field, descending=sort.descending, limit=page_size, offset=offset
         )
-        found = await catalog_rows.get_titles(conn, [(row.media_type, row.media_id) for row in rows])
-        for row in rows:
-            title = found.get((row.media_type, row.media_id))
-            if title is not None:
-                entries.append(
-                    PageEntry(
-                        media_type=row.media_type,
-                        media_id=row.media_id,
-                        comment=row.comment,
-                        object_id=row.object_id,
-                        title=title,
-                    )
-                )
+        entries = [
+            PageEntry(
+                media_type=row.media_type, media_id=row.id, comment=row.comment, object_id=row.object_id, title=row
+            )
+            for row in rows
+        ]
     poster_path = backdrop_path = None
     if info.item_count:
         images = await list_rows.first_item_images(conn, list_id=list_id)

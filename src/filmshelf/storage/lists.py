@@ -94,22 +94,36 @@ async def delete_list(conn: Conn, *, list_id: int) -> None:
 async def page_items(
     conn: Conn, *, list_id: int, sort_field: str, descending: bool, limit: int, offset: int
 ) -> Sequence[Row[Any]]:
-    """One page of a list's items in the given order; ties go by original order, same direction."""
+    """One page of a list's items in the given order, each with its catalog row.
+
+    Ties go by original order in the same direction as the sort, so ORDER BY walks one
+    (list_id, key, id) index forwards or backwards. The page is cut in a subquery first, so
+    the join to `titles` touches only the page's rows, however deep the OFFSET. Rows carry
+    every `titles` column plus the item's `comment` and `object_id`; an item whose title left
+    the catalog is skipped.
+    """
     column = _SORT_COLUMNS[sort_field]
-    order = [column.desc(), list_items.c.id.desc()] if descending else [column.asc(), list_items.c.id.asc()]
-    if sort_field == "original_order":
-        order = order[:1]
-    stmt = (
+    keys = [column] if sort_field == "original_order" else [column, list_items.c.id]
+    page = (
         select(
+            list_items.c.id.label("item_id"),
             list_items.c.media_type,
             list_items.c.media_id,
             list_items.c.comment,
             list_items.c.object_id,
+            column.label("sort_key"),
         )
         .where(list_items.c.list_id == list_id)
-        .order_by(*order)
+        .order_by(*(key.desc() if descending else key.asc() for key in keys))
         .limit(limit)
         .offset(offset)
+        .subquery("page")
+    )
+    outer_keys = [page.c.sort_key, page.c.item_id]
+    stmt = (
+        select(titles, page.c.comment, page.c.object_id)
+        .join(page, and_(titles.c.media_type == page.c.media_type, titles.c.id == page.c.media_id))
+        .order_by(*(key.desc() if descending else key.asc() for key in outer_keys))
     )
     return await conn.rows(stmt)
 

@@ -141,6 +141,8 @@ def test_create_list_refuses_bad_values(server: LiveServer, owner: User) -> None
         ({"name": "ok", "description": "d" * 1001}, 422, 5, "description must be at most 1000 characters"),
         ({"name": "ok", "iso_639_1": "eng"}, 422, 5, "iso_639_1 must be a two-letter ISO 639-1 code"),
         ({"name": "ok", "iso_3166_1": "1A"}, 422, 5, "iso_3166_1 must be a two-letter ISO 3166-1 code"),
+        ({"name": "a\x00b"}, 422, 5, "name must not contain NUL characters"),
+        ({"name": "ok", "description": "\x00"}, 422, 5, "description must not contain NUL characters"),
         ({"name": "ok", "public": "yes"}, 400, 47, None),
         ({"name": 5}, 400, 47, None),
         ([1, 2], 400, 47, None),
@@ -399,6 +401,13 @@ def test_add_items_refusals(
         5,
         "items[0].comment must be at most 1000 characters",
     )
+    nul_comment = {"items": [one["items"][0], {"media_type": "movie", "media_id": title.id, "comment": "a\x00"}]}
+    expect_error(
+        server.client.post(path, headers=owner.headers, json=nul_comment),
+        422,
+        5,
+        "items[1].comment must not contain NUL characters",
+    )
     for bad_item in [
         {"media_type": "movie", "media_id": str(title.id)},
         {"media_type": "movie", "media_id": 1.5},
@@ -456,6 +465,16 @@ def test_update_items_sets_comments(server: LiveServer, owner: User, other: User
     expect(server.client.put(f"/4/list/{list_id}/items", headers=other.headers, json=items_body(a)), 401, NOT_OWNER)
     response = server.client.put(f"/4/list/{list_id}/items", headers=owner.headers, json={"items": []})
     expect_error(response, 422, 5, "items must hold between 1 and 1000 entries")
+    response = server.client.put(
+        f"/4/list/{list_id}/items", headers=owner.headers, json=items_body(a, comment="c" * 1001)
+    )
+    expect_error(response, 422, 5, "items[0].comment must be at most 1000 characters")
+    response = server.client.put(f"/4/list/{list_id}/items", headers=owner.headers, json=items_body(a, comment="\x00"))
+    expect_error(response, 422, 5, "items[0].comment must not contain NUL characters")
+    response = server.client.put(
+        f"/4/list/{list_id}/items", headers=owner.headers, json={"items": [{"media_type": "movie", "media_id": "1"}]}
+    )
+    assert (response.status_code, response.json()["status_code"]) == (400, 47)
     revoke(server, owner)
     response = server.client.put(f"/4/list/{list_id}/items", headers=owner.headers, json=items_body(a, comment="z"))
     expect(response, 401, REVOKED)
@@ -600,3 +619,19 @@ def test_famous_sample_titles_can_be_listed_when_the_catalog_has_them(
     if ("movie", 550) in known:
         assert known[("movie", 550)] == "Fight Club"
         assert listed["results"][0]["media_type"] == "movie"
+
+
+def test_list_images_come_from_its_first_item(server: LiveServer, owner: User, catalog: Catalog) -> None:
+    (pictured,) = catalog.add(
+        [Title("movie", 1_900_000_900, "Synthetic pictured", poster_path="/p.jpg", backdrop_path="/b.jpg")]
+    )
+    (plain,) = catalog.make(1)
+    list_id = create_list(server, owner)
+    add_items(server, owner, list_id, [pictured, plain])
+    # Whatever the order of the page, the images are the first-added item's.
+    body = details(server, list_id, owner.headers, sort_by="original_order.desc")
+    assert (body["poster_path"], body["backdrop_path"]) == ("/p.jpg", "/b.jpg")
+    assert body["results"][1] == pictured.result()
+    server.client.request("DELETE", f"/4/list/{list_id}/items", headers=owner.headers, json=items_body(pictured))
+    body = details(server, list_id, owner.headers)
+    assert (body["poster_path"], body["backdrop_path"]) == (None, None)
