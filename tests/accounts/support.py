@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import and_, delete, insert, or_
 
 from filmshelf.accounts.users import Account
 from filmshelf.storage.tables import titles
@@ -123,3 +123,60 @@ def error_of(response: httpx.Response) -> tuple[int, int]:
     assert body["success"] is False, body
     assert isinstance(body["status_message"], str) and body["status_message"]
     return response.status_code, body["status_code"]
+
+
+def insert_list(
+    server: LiveServer,
+    account: Account,
+    *,
+    name: str,
+    public: bool = True,
+    items: Sequence[Title] = (),
+    sort_by: str = "original_order.asc",
+) -> int:
+    """Create a v4 list row (with items) directly in storage and return its id."""
+    from filmshelf.storage.tables import list_items, lists
+
+    now = server.clock.now()
+
+    async def run() -> int:
+        async with server.services.db.write() as conn:
+            list_id = int(
+                await conn.scalar(
+                    insert(lists)
+                    .values(
+                        account_id=account.id,
+                        name=name,
+                        description=f"About {name}",
+                        public=public,
+                        iso_639_1="en",
+                        iso_3166_1="US",
+                        sort_by=sort_by,
+                        created_at=now,
+                        updated_at=now + 1,
+                        item_count=len(items),
+                        runtime=sum(100 for t in items if t.media_type == "movie"),
+                        revenue=sum(1000 for t in items if t.media_type == "movie"),
+                        vote_sum=sum(t.vote_average for t in items),
+                    )
+                    .returning(lists.c.id)
+                )
+            )
+            for index, t in enumerate(items):
+                await conn.run(
+                    insert(list_items).values(
+                        list_id=list_id,
+                        media_type=t.media_type,
+                        media_id=t.id,
+                        object_id=f"{list_id:012x}{index:012x}",
+                        created_at=now,
+                        sort_title=t.title.lower(),
+                        sort_date=t.release_date,
+                        sort_vote=t.vote_average,
+                        runtime=100 if t.media_type == "movie" else 0,
+                        revenue=1000 if t.media_type == "movie" else 0,
+                    )
+                )
+            return list_id
+
+    return server.call(run())
