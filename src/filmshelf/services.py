@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from filmshelf.auth.apps import VerifiedAppTokens
 from filmshelf.auth.tokens import Keys
 from filmshelf.clock import Clock
 from filmshelf.ratelimit import RateLimiter
@@ -20,3 +21,4 @@ class Services:
     clock: Clock
     keys: Keys
     limiter: RateLimiter | None = None
+    app_tokens: VerifiedAppTokens = field(default_factory=VerifiedAppTokens)

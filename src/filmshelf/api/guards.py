@@ -98,7 +98,9 @@ async def app_caller(
             await limit_app(services, app)
             return Caller(app=app, user=user)
         try:
-            app = await app_from_read_token(conn, token, services.keys, now=services.clock.now())
+            app = await app_from_read_token(
+                conn, token, services.keys, now=services.clock.now(), cache=services.app_tokens
+            )
         except TokenError as exc:
             raise InvalidApiKey() from exc
         await limit_app(services, app)

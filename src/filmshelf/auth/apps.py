@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,12 +62,49 @@ async def app_by_api_key(conn: Conn, api_key: str) -> App | None:
     return None if row is None else App.from_row(row)
 
 
-async def app_from_read_token(conn: Conn, token: str, keys: Keys, *, now: float) -> App:
+class VerifiedAppTokens:
+    """A short-lived, bounded memory of read tokens already verified by this process.
+
+    A read token is sent with nearly every request and never changes, so re-checking its
+    signature and re-reading its app row each time is most of the cost of a cheap call. Entries
+    live `ttl` seconds (monotonic time): an app revoked in the database is refused by every
+    instance within that time. User access tokens are never cached (a logout must be seen at once).
+    """
+
+    def __init__(self, *, ttl: float = 10.0, max_entries: int = 4096) -> None:
+        self._ttl = ttl
+        self._max = max_entries
+        self._entries: dict[str, tuple[App, float]] = {}
+
+    def get(self, token: str) -> App | None:
+        """The app of a recently verified token, or None."""
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        if entry[1] < time.monotonic():
+            self._entries.pop(token, None)
+            return None
+        return entry[0]
+
+    def put(self, token: str, app: App) -> None:
+        """Remember a verified token."""
+        if len(self._entries) >= self._max:
+            self._entries.clear()  # simple and bounded; refilled by the next requests
+        self._entries[token] = (app, time.monotonic() + self._ttl)
+
+
+async def app_from_read_token(
+    conn: Conn, token: str, keys: Keys, *, now: float, cache: VerifiedAppTokens | None = None
+) -> App:
     """Verify an API read access token and return its app; raise TokenError otherwise."""
+    if cache is not None and (cached := cache.get(token)) is not None:
+        return cached
     claims = verify(token, keys, TokenKind.APP, now=now, required=("aud", "sub", "scopes"))
     if claims.get("scopes") != ["api_read"] or not isinstance(claims.get("aud"), str):
         raise TokenError("Invalid token")
     app = await app_by_api_key(conn, claims["aud"])
     if app is None or app.owner_object_id != claims.get("sub"):
         raise TokenError("Invalid token")
+    if cache is not None:
+        cache.put(token, app)
     return app

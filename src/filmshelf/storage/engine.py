@@ -53,6 +53,9 @@ class _SyncConn:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    def close(self) -> None:
+        self._conn.close()
+
     async def rows(self, stmt: Executable) -> Sequence[Row[Any]]:
         return self._conn.execute(stmt).all()
 
@@ -136,11 +139,16 @@ class SQLiteDatabase:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = create_sync_engine(url, pool_size=8, max_overflow=8)
         event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._reader: _SyncConn | None = None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
-        with self.engine.connect() as conn:
-            yield _SyncConn(conn)
+        # One long-lived autocommit connection serves every read of this process: statements
+        # run inline and each result is fetched at once, so readers never interleave on it, and
+        # a pool checkout per request would cost more than the query.
+        if self._reader is None:
+            self._reader = _SyncConn(self.engine.connect())
+        yield self._reader
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Conn]:
@@ -154,6 +162,9 @@ class SQLiteDatabase:
             conn.exec_driver_sql("COMMIT")
 
     async def dispose(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         self.engine.dispose()
 
 

@@ -71,8 +71,11 @@ class AuthController(Controller):
     async def delete_access_token(self, request: Request[object, object, object], data: JSONBody[LogoutBody]) -> StatusBody:
         """Revoke a user access token of the calling app (idempotent)."""
         services = services_of(request)
-        async with services.db.write() as conn:
+        # Authenticate (which may wait on Redis for the rate limit) before opening the write
+        # transaction: nothing but SQL may be awaited while SQLite's write lock is held.
+        async with services.db.read() as conn:
             caller = await app_caller(request, conn, accept_dead_user_token=True)
+        async with services.db.write() as conn:
             revoked = await access_tokens.revoke(
                 conn, data.access_token, services.keys, app=caller.app, now=services.clock.now()
             )
