@@ -162,9 +162,7 @@ async def set_mark(
     """Add (on) or remove (off) a favorite / watchlist entry; removal is idempotent (13)."""
     async with db.write() as conn:
         if not on:
-            await rows.remove_entry(
-                conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id
-            )
+            await rows.remove_entry(conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id)
             return Outcome.DELETED
         await _require_title(conn, media_type, media_id)
         created = await rows.add_mark(
@@ -173,9 +171,7 @@ async def set_mark(
     return Outcome.CREATED if created else Outcome.UPDATED
 
 
-async def rate(
-    db: Database, *, account_id: int, media_type: str, media_id: int, value: float, now: float
-) -> Outcome:
+async def rate(db: Database, *, account_id: int, media_type: str, media_id: int, value: float, now: float) -> Outcome:
     """Rate a catalog title (value already checked by `parse_rating`)."""
     async with db.write() as conn:
         await _require_title(conn, media_type, media_id)

@@ -201,9 +201,7 @@ async def recommendations_page(db: Database, *, account_id: int, media_type: str
     """One page (20) of recommended titles of `media_type` for the account (rows are `titles` rows)."""
     offset = (page - 1) * PAGE_SIZE
     async with db.read() as conn:
-        signals = signals_from_rows(
-            await rows.signal_rows(conn, account_id=account_id, media_type=media_type)
-        )
+        signals = signals_from_rows(await rows.signal_rows(conn, account_id=account_id, media_type=media_type))
         profile = build_profile(signals)
         top = profile.top_genres()
         ranked: list[int] = []
@@ -218,6 +216,4 @@ async def recommendations_page(db: Database, *, account_id: int, media_type: str
                 conn, account_id=account_id, media_type=media_type, offset=offset, limit=PAGE_SIZE
             )
             return Page(page=page, total_results=total, rows=found)
-    return Page(
-        page=page, total_results=len(ranked), rows=[by_id[i] for i in ranked[offset : offset + PAGE_SIZE]]
-    )
+    return Page(page=page, total_results=len(ranked), rows=[by_id[i] for i in ranked[offset : offset + PAGE_SIZE]])

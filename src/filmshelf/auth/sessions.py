@@ -164,9 +164,7 @@ async def create_session(db: Database, *, app: App, request_token: str | None, n
     token_hash = digest(request_token)
     session_id = new_session_id()
     async with db.write() as conn:
-        account_id = await session_rows.claim_validated_token(
-            conn, token_hash=token_hash, app_id=app.id, now=now
-        )
+        account_id = await session_rows.claim_validated_token(conn, token_hash=token_hash, app_id=app.id, now=now)
         if account_id is not None:
             await session_rows.insert_session(
                 conn,
@@ -188,9 +186,7 @@ async def delete_session(db: Database, *, app: App, session_id: str | None, now:
     if not session_id or len(session_id) > MAX_SECRET_LENGTH:
         raise SessionNotFound()
     async with db.write() as conn:
-        if not await session_rows.revoke_session(
-            conn, session_hash=digest(session_id), app_id=app.id, now=now
-        ):
+        if not await session_rows.revoke_session(conn, session_hash=digest(session_id), app_id=app.id, now=now):
             raise SessionNotFound()
 
 

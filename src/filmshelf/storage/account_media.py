@@ -26,9 +26,7 @@ _TABLES: dict[str, Table] = {"favorite": favorites, "watchlist": watchlist, "rat
 
 
 def _entry_filter(table: Table, *, account_id: int, media_type: str, media_id: int) -> ColumnElement[bool]:
-    return and_(
-        table.c.account_id == account_id, table.c.media_type == media_type, table.c.media_id == media_id
-    )
+    return and_(table.c.account_id == account_id, table.c.media_type == media_type, table.c.media_id == media_id)
 
 
 async def add_mark(
@@ -48,15 +46,11 @@ async def add_mark(
 async def remove_entry(conn: Conn, *, kind: Kind, account_id: int, media_type: str, media_id: int) -> bool:
     """Remove a favorite, watchlist entry or rating; True if there was one."""
     table = _TABLES[kind]
-    stmt = delete(table).where(
-        _entry_filter(table, account_id=account_id, media_type=media_type, media_id=media_id)
-    )
+    stmt = delete(table).where(_entry_filter(table, account_id=account_id, media_type=media_type, media_id=media_id))
     return await conn.run(stmt) > 0
 
 
-async def put_rating(
-    conn: Conn, *, account_id: int, media_type: str, media_id: int, value: float, now: float
-) -> bool:
+async def put_rating(conn: Conn, *, account_id: int, media_type: str, media_id: int, value: float, now: float) -> bool:
     """Rate a title; True if this is its first rating, False if an earlier rating was replaced.
 
     A replaced rating keeps its original `created_at`, so a re-rated title keeps its place
@@ -96,9 +90,7 @@ async def count_entries(conn: Conn, *, kind: Kind, account_id: int, media_type: 
     stmt = (
         select(func.count())
         .select_from(
-            table.join(
-                titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id)
-            )
+            table.join(titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id))
         )
         .where(table.c.account_id == account_id, table.c.media_type == media_type)
     )
@@ -128,9 +120,7 @@ async def page_entries(
     stmt = (
         select(*columns)
         .select_from(
-            table.join(
-                titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id)
-            )
+            table.join(titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id))
         )
         .where(table.c.account_id == account_id, table.c.media_type == media_type)
         .order_by(*_order(sort_key, descending, table))
@@ -151,9 +141,7 @@ async def signal_rows(conn: Conn, *, account_id: int, media_type: str) -> dict[K
         stmt = (
             select(titles.c.id, titles.c.genre_ids, titles.c.overview, value.label("rating"))
             .select_from(
-                table.join(
-                    titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id)
-                )
+                table.join(titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id))
             )
             .where(table.c.account_id == account_id, table.c.media_type == media_type)
             .order_by(titles.c.id)
@@ -229,9 +217,7 @@ def _first_item_image(column: Any) -> Any:
     )
 
 
-async def account_lists_page(
-    conn: Conn, *, account_id: int, offset: int, limit: int
-) -> tuple[int, Sequence[Row[Any]]]:
+async def account_lists_page(conn: Conn, *, account_id: int, offset: int, limit: int) -> tuple[int, Sequence[Row[Any]]]:
     """(total, one page) of every list the account owns, public or private, newest first.
 
     Rows have every `lists` column plus `poster_path` and `backdrop_path` of the first item.

@@ -18,17 +18,11 @@ from filmshelf.storage.tables import access_tokens, accounts, apps, v3_request_t
 PURGE_AFTER_SECONDS = 24 * 3600
 
 
-async def insert_request_token(
-    conn: Conn, *, token_hash: str, app_id: int, expires_at: float, now: float
-) -> None:
+async def insert_request_token(conn: Conn, *, token_hash: str, app_id: int, expires_at: float, now: float) -> None:
     """Record a new (unvalidated) request token and purge long-expired ones."""
+    await conn.run(delete(v3_request_tokens).where(v3_request_tokens.c.expires_at < now - PURGE_AFTER_SECONDS))
     await conn.run(
-        delete(v3_request_tokens).where(v3_request_tokens.c.expires_at < now - PURGE_AFTER_SECONDS)
-    )
-    await conn.run(
-        insert(v3_request_tokens).values(
-            token_hash=token_hash, app_id=app_id, state="new", expires_at=expires_at
-        )
+        insert(v3_request_tokens).values(token_hash=token_hash, app_id=app_id, state="new", expires_at=expires_at)
     )
 
 
@@ -43,9 +37,7 @@ async def request_token(conn: Conn, token_hash: str) -> Row[Any] | None:
     return await conn.row(stmt)
 
 
-async def validate_request_token(
-    conn: Conn, *, token_hash: str, app_id: int, account_id: int, now: float
-) -> bool:
+async def validate_request_token(conn: Conn, *, token_hash: str, app_id: int, account_id: int, now: float) -> bool:
     """Mark a new, unexpired token of `app_id` validated for `account_id`; False if it was not."""
     stmt = (
         update(v3_request_tokens)

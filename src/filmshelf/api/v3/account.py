@@ -190,10 +190,7 @@ class V3AccountController(Controller):
     ) -> RatedMoviesV3:
         """The session account's rated movies, each with its `rating`."""
         found = await _entries(request, account_id, "rated", "movie", page, sort_by)
-        results = [
-            RatedMovieV3(**msgspec.structs.asdict(_movie(row)), rating=float(row.rating))
-            for row in found.rows
-        ]
+        results = [RatedMovieV3(**msgspec.structs.asdict(_movie(row)), rating=float(row.rating)) for row in found.rows]
         return RatedMoviesV3(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )
@@ -208,9 +205,7 @@ class V3AccountController(Controller):
     ) -> RatedTvPageV3:
         """The session account's rated shows, each with its `rating`."""
         found = await _entries(request, account_id, "rated", "tv", page, sort_by)
-        results = [
-            RatedTvV3(**msgspec.structs.asdict(_tv(row)), rating=float(row.rating)) for row in found.rows
-        ]
+        results = [RatedTvV3(**msgspec.structs.asdict(_tv(row)), rating=float(row.rating)) for row in found.rows]
         return RatedTvPageV3(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )

@@ -64,9 +64,7 @@ class V3AuthenticationController(Controller):
         services = services_of(request)
         async with services.db.read() as conn:
             caller = await app_caller(request, conn)
-        token, expires_at = await sessions.new_request_token(
-            services.db, app=caller.app, now=services.clock.now()
-        )
+        token, expires_at = await sessions.new_request_token(services.db, app=caller.app, now=services.clock.now())
         return V3RequestToken(success=True, expires_at=sessions.utc_text(expires_at), request_token=token)
 
     @post(
@@ -75,9 +73,7 @@ class V3AuthenticationController(Controller):
         response_headers=NO_STORE,
         operation_id="validateWithLogin",
     )
-    async def validate_with_login(
-        self, request: AnyRequest, data: JSONBody[ValidateWithLoginBody]
-    ) -> V3RequestToken:
+    async def validate_with_login(self, request: AnyRequest, data: JSONBody[ValidateWithLoginBody]) -> V3RequestToken:
         """Validate a request token with the user's username and password."""
         services = services_of(request)
         async with services.db.read() as conn:
@@ -92,9 +88,7 @@ class V3AuthenticationController(Controller):
             now=services.clock.now(),
         )
         assert data.request_token is not None  # validate_with_login refused it otherwise
-        return V3RequestToken(
-            success=True, expires_at=sessions.utc_text(expires_at), request_token=data.request_token
-        )
+        return V3RequestToken(success=True, expires_at=sessions.utc_text(expires_at), request_token=data.request_token)
 
     @post("/session/new", status_code=200, response_headers=NO_STORE, operation_id="createV3Session")
     async def new_session(self, request: AnyRequest, data: JSONBody[SessionNewBody]) -> SessionCreated:
@@ -113,7 +107,5 @@ class V3AuthenticationController(Controller):
         services = services_of(request)
         async with services.db.read() as conn:
             caller = await app_caller(request, conn)
-        await sessions.delete_session(
-            services.db, app=caller.app, session_id=data.session_id, now=services.clock.now()
-        )
+        await sessions.delete_session(services.db, app=caller.app, session_id=data.session_id, now=services.clock.now())
         return SuccessBody(success=True)
