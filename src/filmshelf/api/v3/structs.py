@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from filmshelf.api.shapes import MovieResult, TvResult
 
@@ -190,3 +191,294 @@ class AccountListsV3(msgspec.Struct, kw_only=True):
     results: list[AccountListV3]
     total_pages: int
     total_results: int
+
+
+# --- CATALOG: movie and TV details, search, reference data ----------------------------------------
+# Detail fields the catalog does not hold carry TMDB's empty values (null, 0, "", []); the typed
+# element structs of always-empty lists document what TMDB puts there.
+class GenreV3(msgspec.Struct, kw_only=True):
+    """An entry of `genres`."""
+
+    id: int
+    name: str
+
+
+class CollectionRef(msgspec.Struct, kw_only=True):
+    """`belongs_to_collection` of movie details."""
+
+    id: int
+    name: str
+    poster_path: str | None
+    backdrop_path: str | None
+
+
+class ProductionCompany(msgspec.Struct, kw_only=True):
+    """An entry of `production_companies` (and, same shape, of TV `networks`)."""
+
+    id: int
+    logo_path: str | None
+    name: str
+    origin_country: str
+
+
+class ProductionCountry(msgspec.Struct, kw_only=True):
+    """An entry of `production_countries`."""
+
+    iso_3166_1: str
+    name: str
+
+
+class SpokenLanguage(msgspec.Struct, kw_only=True):
+    """An entry of `spoken_languages`."""
+
+    english_name: str
+    iso_639_1: str
+    name: str
+
+
+class Creator(msgspec.Struct, kw_only=True):
+    """An entry of TV `created_by`."""
+
+    id: int
+    credit_id: str
+    name: str
+    original_name: str
+    gender: int
+    profile_path: str | None
+
+
+class EpisodeRef(msgspec.Struct, kw_only=True):
+    """TV `last_episode_to_air` / `next_episode_to_air`."""
+
+    id: int
+    name: str
+    overview: str
+    air_date: str | None
+    episode_number: int
+    season_number: int
+    runtime: int | None
+    still_path: str | None
+    vote_average: float
+    vote_count: int
+
+
+class SeasonRef(msgspec.Struct, kw_only=True):
+    """An entry of TV `seasons`."""
+
+    air_date: str | None
+    episode_count: int
+    id: int
+    name: str
+    overview: str
+    poster_path: str | None
+    season_number: int
+    vote_average: float
+
+
+# What `append_to_response` can add. The catalog holds none of these, so each comes back empty
+# in TMDB's shape; names TMDB does not know (or that need a session) are ignored, as TMDB does.
+class AppendedResults(msgspec.Struct, kw_only=True):
+    """`{"results": []}` appends (videos, release_dates, content_ratings, TV keywords ...)."""
+
+    results: list[dict[str, Any]]
+
+
+class AppendedPage(msgspec.Struct, kw_only=True):
+    """Paged appends (recommendations, similar, reviews, lists)."""
+
+    page: int
+    results: list[dict[str, Any]]
+    total_pages: int
+    total_results: int
+
+
+class AppendedCredits(msgspec.Struct, kw_only=True):
+    """`credits` / `aggregate_credits`."""
+
+    cast: list[dict[str, Any]]
+    crew: list[dict[str, Any]]
+
+
+class AppendedImages(msgspec.Struct, kw_only=True):
+    """`images`."""
+
+    backdrops: list[dict[str, Any]]
+    logos: list[dict[str, Any]]
+    posters: list[dict[str, Any]]
+
+
+class AppendedKeywords(msgspec.Struct, kw_only=True):
+    """Movie `keywords`."""
+
+    keywords: list[dict[str, Any]]
+
+
+class AppendedTitles(msgspec.Struct, kw_only=True):
+    """Movie `alternative_titles`."""
+
+    titles: list[dict[str, Any]]
+
+
+class AppendedTranslations(msgspec.Struct, kw_only=True):
+    """`translations`."""
+
+    translations: list[dict[str, Any]]
+
+
+class AppendedChanges(msgspec.Struct, kw_only=True):
+    """`changes`."""
+
+    changes: list[dict[str, Any]]
+
+
+class AppendedWatchProviders(msgspec.Struct, kw_only=True):
+    """`watch/providers`: providers by country code."""
+
+    results: dict[str, Any]
+
+
+class MovieExternalIds(msgspec.Struct, kw_only=True):
+    """Movie `external_ids`."""
+
+    imdb_id: str | None
+    wikidata_id: str | None
+    facebook_id: str | None
+    instagram_id: str | None
+    twitter_id: str | None
+
+
+class TvExternalIds(msgspec.Struct, kw_only=True):
+    """TV `external_ids`."""
+
+    imdb_id: str | None
+    freebase_mid: str | None
+    freebase_id: str | None
+    tvdb_id: int | None
+    tvrage_id: int | None
+    wikidata_id: str | None
+    facebook_id: str | None
+    instagram_id: str | None
+    twitter_id: str | None
+
+
+class MovieDetails(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/movie/{movie_id}; appended objects appear only when asked for."""
+
+    adult: bool
+    backdrop_path: str | None
+    belongs_to_collection: CollectionRef | None
+    budget: int
+    genres: list[GenreV3]
+    homepage: str
+    id: int
+    imdb_id: str | None
+    origin_country: list[str]
+    original_language: str
+    original_title: str
+    overview: str
+    popularity: float
+    poster_path: str | None
+    production_companies: list[ProductionCompany]
+    production_countries: list[ProductionCountry]
+    release_date: str
+    revenue: int
+    runtime: int
+    spoken_languages: list[SpokenLanguage]
+    status: str
+    tagline: str
+    title: str
+    video: bool
+    vote_average: float
+    vote_count: int
+    alternative_titles: AppendedTitles | UnsetType = UNSET
+    changes: AppendedChanges | UnsetType = UNSET
+    credits: AppendedCredits | UnsetType = UNSET
+    external_ids: MovieExternalIds | UnsetType = UNSET
+    images: AppendedImages | UnsetType = UNSET
+    keywords: AppendedKeywords | UnsetType = UNSET
+    lists: AppendedPage | UnsetType = UNSET
+    recommendations: AppendedPage | UnsetType = UNSET
+    release_dates: AppendedResults | UnsetType = UNSET
+    reviews: AppendedPage | UnsetType = UNSET
+    similar: AppendedPage | UnsetType = UNSET
+    translations: AppendedTranslations | UnsetType = UNSET
+    videos: AppendedResults | UnsetType = UNSET
+    watch_providers: AppendedWatchProviders | UnsetType = msgspec.field(default=UNSET, name="watch/providers")
+
+
+class TvDetails(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/tv/{series_id}; appended objects appear only when asked for."""
+
+    adult: bool
+    backdrop_path: str | None
+    created_by: list[Creator]
+    episode_run_time: list[int]
+    first_air_date: str
+    genres: list[GenreV3]
+    homepage: str
+    id: int
+    in_production: bool
+    languages: list[str]
+    last_air_date: str | None
+    last_episode_to_air: EpisodeRef | None
+    name: str
+    next_episode_to_air: EpisodeRef | None
+    networks: list[ProductionCompany]
+    number_of_episodes: int
+    number_of_seasons: int
+    origin_country: list[str]
+    original_language: str
+    original_name: str
+    overview: str
+    popularity: float
+    poster_path: str | None
+    production_companies: list[ProductionCompany]
+    production_countries: list[ProductionCountry]
+    seasons: list[SeasonRef]
+    spoken_languages: list[SpokenLanguage]
+    status: str
+    tagline: str
+    type: str
+    vote_average: float
+    vote_count: int
+    aggregate_credits: AppendedCredits | UnsetType = UNSET
+    alternative_titles: AppendedResults | UnsetType = UNSET
+    changes: AppendedChanges | UnsetType = UNSET
+    content_ratings: AppendedResults | UnsetType = UNSET
+    credits: AppendedCredits | UnsetType = UNSET
+    episode_groups: AppendedResults | UnsetType = UNSET
+    external_ids: TvExternalIds | UnsetType = UNSET
+    images: AppendedImages | UnsetType = UNSET
+    keywords: AppendedResults | UnsetType = UNSET
+    lists: AppendedPage | UnsetType = UNSET
+    recommendations: AppendedPage | UnsetType = UNSET
+    reviews: AppendedPage | UnsetType = UNSET
+    screened_theatrically: AppendedResults | UnsetType = UNSET
+    similar: AppendedPage | UnsetType = UNSET
+    translations: AppendedTranslations | UnsetType = UNSET
+    videos: AppendedResults | UnsetType = UNSET
+    watch_providers: AppendedWatchProviders | UnsetType = msgspec.field(default=UNSET, name="watch/providers")
+
+
+class MovieSearchPage(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/search/movie."""
+
+    page: int
+    results: list[MovieResult]
+    total_pages: int
+    total_results: int
+
+
+class TvSearchPage(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/search/tv."""
+
+    page: int
+    results: list[TvResult]
+    total_pages: int
+    total_results: int
+
+
+class GenreList(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/genre/movie/list and /3/genre/tv/list."""
+
+    genres: list[GenreV3]
