@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from filmshelf.auth.apps import App
 from filmshelf.auth.tokens import Keys, TokenError, TokenKind, new_object_id, sign, verify
-from filmshelf.storage import accounts as account_rows
 from filmshelf.storage import auth as auth_rows
 from filmshelf.storage.engine import Conn
 
@@ -56,9 +55,9 @@ async def record(conn: Conn, minted: Minted, *, account_id: int) -> str:
         now=minted.now,
         expires_at=minted.now + LIFETIME_SECONDS,
     )
-    row = await account_rows.account_by_id(conn, account_id)
-    assert row is not None  # the foreign key guarantees it
-    return str(row.object_id)
+    object_id = await auth_rows.account_object_id(conn, account_id)
+    assert object_id is not None  # the foreign key guarantees it
+    return object_id
 
 
 @dataclass(frozen=True, slots=True)

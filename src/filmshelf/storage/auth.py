@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.engine import Row
 
-from filmshelf.storage.engine import Conn
+from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.tables import access_tokens, accounts, apps, request_tokens
 from filmshelf.storage.upsert import insert_or_ignore
 
@@ -33,14 +33,17 @@ _APP_COLUMNS = (
 )
 
 
-async def app_by_api_key(conn: Conn, api_key: str) -> Row[Any] | None:
+_APP_BY_KEY = Prepared(
+    select(*_APP_COLUMNS)
+    .join(accounts, accounts.c.id == apps.c.owner_id)
+    .where(apps.c.api_key == bindparam("api_key"), apps.c.revoked_at.is_(None))
+)
+
+
+async def app_by_api_key(conn: Conn, api_key: str) -> Any | None:
     """A live (not revoked) app with its owner's object id, by API key."""
-    stmt = (
-        select(*_APP_COLUMNS)
-        .join(accounts, accounts.c.id == apps.c.owner_id)
-        .where(apps.c.api_key == api_key, apps.c.revoked_at.is_(None))
-    )
-    return await conn.row(stmt)
+    rows = await conn.fetch(_APP_BY_KEY, {"api_key": api_key})
+    return rows[0] if rows else None
 
 
 async def all_apps(conn: Conn) -> list[Row[Any]]:
@@ -76,56 +79,76 @@ async def decision(conn: Conn, jti: str) -> Row[Any] | None:
     return await conn.row(stmt.where(request_tokens.c.jti == jti))
 
 
+_CLAIM = Prepared(
+    update(request_tokens)
+    .where(
+        and_(
+            request_tokens.c.jti == bindparam("p_jti"),
+            request_tokens.c.state == "approved",
+            request_tokens.c.app_id == bindparam("p_app_id"),
+            request_tokens.c.expires_at > bindparam("p_now"),
+        )
+    )
+    .values(state="used", access_jti=bindparam("p_access_jti"))
+    .returning(request_tokens.c.account_id)
+)
+
+
 async def claim_approved(conn: Conn, *, jti: str, app_id: int, access_jti: str, now: float) -> int | None:
     """Atomically mark an approved, unexpired token of `app_id` used; return its account id or None."""
-    stmt = (
-        update(request_tokens)
-        .where(
-            and_(
-                request_tokens.c.jti == jti,
-                request_tokens.c.state == "approved",
-                request_tokens.c.app_id == app_id,
-                request_tokens.c.expires_at > now,
-            )
-        )
-        .values(state="used", access_jti=access_jti)
-        .returning(request_tokens.c.account_id)
-    )
-    account_id = await conn.scalar(stmt)
-    return None if account_id is None else int(account_id)
+    rows = await conn.fetch(_CLAIM, {"p_jti": jti, "p_app_id": app_id, "p_access_jti": access_jti, "p_now": now})
+    return int(rows[0].account_id) if rows else None
 
 
 # --- access tokens ---------------------------------------------------------------------------------
+_INSERT_ACCESS = Prepared(
+    insert(access_tokens).values(
+        jti=bindparam("p_jti"),
+        account_id=bindparam("p_account_id"),
+        app_id=bindparam("p_app_id"),
+        created_at=bindparam("p_now"),
+        expires_at=bindparam("p_expires_at"),
+    )
+)
+_ACCOUNT_OBJECT_ID = Prepared(select(accounts.c.object_id).where(accounts.c.id == bindparam("account_id")))
+
+
 async def insert_access_token(
     conn: Conn, *, jti: str, account_id: int, app_id: int, now: float, expires_at: float
 ) -> None:
     """Record a newly minted access token."""
-    await conn.run(
-        insert(access_tokens).values(
-            jti=jti, account_id=account_id, app_id=app_id, created_at=now, expires_at=expires_at
-        )
-    )
+    params = {"p_jti": jti, "p_account_id": account_id, "p_app_id": app_id, "p_now": now, "p_expires_at": expires_at}
+    await conn.fetch(_INSERT_ACCESS, params)
 
 
-async def live_access_token(conn: Conn, jti: str) -> Row[Any] | None:
+async def account_object_id(conn: Conn, account_id: int) -> str | None:
+    """The v4 object id of an account."""
+    rows = await conn.fetch(_ACCOUNT_OBJECT_ID, {"account_id": account_id})
+    return str(rows[0].object_id) if rows else None
+
+
+async def live_access_token(conn: Conn, jti: str) -> Any | None:
     """The live access token with its account and app, or None if unknown, revoked or app revoked."""
-    stmt = (
-        select(
-            access_tokens.c.jti,
-            access_tokens.c.account_id,
-            access_tokens.c.app_id,
-            accounts.c.object_id.label("account_object_id"),
-            apps.c.api_key,
-        )
-        .join(accounts, accounts.c.id == access_tokens.c.account_id)
-        .join(apps, apps.c.id == access_tokens.c.app_id)
-        .where(
-            access_tokens.c.jti == jti,
-            access_tokens.c.revoked_at.is_(None),
-            apps.c.revoked_at.is_(None),
-        )
+    rows = await conn.fetch(_LIVE_ACCESS, {"jti": jti})
+    return rows[0] if rows else None
+
+
+_LIVE_ACCESS = Prepared(
+    select(
+        access_tokens.c.jti,
+        access_tokens.c.account_id,
+        access_tokens.c.app_id,
+        accounts.c.object_id.label("account_object_id"),
+        apps.c.api_key,
     )
-    return await conn.row(stmt)
+    .join(accounts, accounts.c.id == access_tokens.c.account_id)
+    .join(apps, apps.c.id == access_tokens.c.app_id)
+    .where(
+        access_tokens.c.jti == bindparam("jti"),
+        access_tokens.c.revoked_at.is_(None),
+        apps.c.revoked_at.is_(None),
+    )
+)
 
 
 async def access_token_app(conn: Conn, jti: str) -> int | None:
