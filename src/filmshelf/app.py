@@ -21,6 +21,7 @@ from filmshelf.api.envelope import filmshelf_error_handler, http_error_handler, 
 from filmshelf.api.ratelimit_middleware import IpRateLimit
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
 from filmshelf.api.v3.authentication import V3AuthenticationController
+from filmshelf.api.v3.catalog import CatalogController, ReferenceController
 from filmshelf.api.v4.account import V4AccountController
 from filmshelf.api.v4.auth import AuthController
 from filmshelf.api.v4.lists import ListDeleteAliasController, ListsController
@@ -102,6 +103,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             V3AuthenticationController,
             V3AccountController,
             V3RatingController,
+            CatalogController,
+            ReferenceController,
             pages,
             openapi_document,
         ],

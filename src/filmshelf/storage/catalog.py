@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select, true, update
+from sqlalchemy import and_, case, exists, false, func, or_, select, true, update
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn
@@ -112,6 +112,9 @@ async def refresh_list_denormalised(conn: Conn, *, since: float | None = None) -
     """
     changed = titles.c.updated_at >= since if since is not None else true()
     on_title = and_(titles.c.media_type == list_items.c.media_type, titles.c.id == list_items.c.media_id)
+    touched = select(list_items.c.list_id).join(titles, on_title).where(changed)
+    # Lock the lists first, in id order, as list changes do (lists/service.py): no deadlock with them.
+    await conn.rows(select(lists.c.id).where(lists.c.id.in_(touched)).order_by(lists.c.id).with_for_update())
     is_movie = titles.c.media_type == "movie"
     stale_item = or_(
         titles.c.title_key != list_items.c.sort_title,
@@ -126,7 +129,6 @@ async def refresh_list_denormalised(conn: Conn, *, since: float | None = None) -
         .values(**_item_values_from_title(list_items))
     )
 
-    touched = select(list_items.c.list_id).join(titles, on_title).where(changed)
     member = list_items.alias("member")
     totals = (
         select(
@@ -157,3 +159,45 @@ async def refresh_list_denormalised(conn: Conn, *, since: float | None = None) -
         )
     )
     return items_updated, lists_updated
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def search_titles(
+    conn: Conn,
+    *,
+    media_type: str,
+    needle: str,
+    include_adult: bool,
+    year: int | None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Row[Any]], int]:
+    """A page of titles whose title or original title contains `needle` (lower-case), most popular first.
+
+    Returns (rows, total matches). `year` keeps titles released (first aired) that year.
+    """
+    pattern = f"%{_escape_like(needle)}%"
+    conditions = [
+        titles.c.media_type == media_type,
+        or_(
+            titles.c.title_key.like(pattern, escape="\\"),
+            func.lower(titles.c.original_title).like(pattern, escape="\\"),
+        ),
+    ]
+    if not include_adult:
+        conditions.append(titles.c.adult == false())
+    if year is not None:
+        conditions.append(titles.c.release_date.like(f"{year:04d}-%"))
+    total = int(await conn.scalar(select(func.count()).select_from(titles).where(*conditions)) or 0)
+    if offset >= total:
+        return [], total
+    stmt = (
+        select(titles).where(*conditions).order_by(titles.c.popularity.desc(), titles.c.id).offset(offset).limit(limit)
+    )
+    return await conn.rows(stmt), total

@@ -1,0 +1,109 @@
+"""Reading the catalog the way TMDB's v3 movie, TV and search calls do.
+
+Rules kept here (the routes only parse and shape):
+* a title id in a path is a positive integer written in digits; anything else, like an id that
+  is not in the catalog, is TMDB's 404 / code 34;
+* `append_to_response` names at most 20 things, else 400 / code 27;
+* a search matches a case-insensitive substring of the title or the original title, leaves
+  adult titles out unless `include_adult=true`, orders by popularity (highest first) then id,
+  and pages 20 at a time; an empty query finds nothing (TMDB answers an empty page, not an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from filmshelf.errors import FilmshelfError, InvalidParameters, NotFound
+from filmshelf.storage import catalog as catalog_rows
+from filmshelf.storage.engine import Conn
+
+PAGE_SIZE = 20
+MAX_APPENDS = 20
+MAX_QUERY_CHARS = 500
+_MAX_ID = 2**31 - 1
+
+
+def parse_media_id(raw: str) -> int:
+    """The title id in a path; NotFound (404 / 34) unless it is a positive integer in digits."""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+        raise NotFound()
+    media_id = int(raw)
+    if not 1 <= media_id <= _MAX_ID:
+        raise NotFound()
+    return media_id
+
+
+async def title_or_raise(conn: Conn, media_type: str, raw_id: str) -> Any:
+    """The catalog row of a movie or TV show named by a path id; NotFound (404 / 34) if absent."""
+    row = await catalog_rows.get_title(conn, media_type, parse_media_id(raw_id))
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def parse_appends(raw: str | None) -> list[str]:
+    """The names in `append_to_response` (comma separated); more than 20 is 400 / code 27."""
+    if not raw:
+        return []
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    if len(names) > MAX_APPENDS:
+        raise FilmshelfError(27)
+    return list(dict.fromkeys(names))
+
+
+def parse_include_adult(raw: str | None) -> bool:
+    """`include_adult`: "true" (any case) or "1" includes adult titles; anything else leaves them out."""
+    return raw is not None and raw.strip().lower() in {"true", "1"}
+
+
+def parse_year(*values: str | None) -> int | None:
+    """The year filter from the first non-empty of `values`; not a year 1-9999 is 422 / code 5."""
+    for raw in values:
+        if raw is None or not raw.strip():
+            continue
+        text = raw.strip()
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 9999:
+            raise InvalidParameters(detail=f"year must be a year such as 1999, not {text[:20]!r}")
+        return int(text)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of search results: catalog rows and the total number of matches."""
+
+    page: int
+    rows: Sequence[Any]
+    total_results: int
+
+    @property
+    def total_pages(self) -> int:
+        """Pages needed for all matches (1 when there are none, as TMDB answers)."""
+        return max(1, -(-self.total_results // PAGE_SIZE))
+
+
+async def search(
+    conn: Conn,
+    *,
+    media_type: str,
+    query: str | None,
+    page: int,
+    include_adult: bool,
+    year: int | None,
+) -> SearchPage:
+    """Search the titles of `media_type` (see the module docstring for the rules)."""
+    needle = (query or "").strip().lower()[:MAX_QUERY_CHARS]
+    if not needle:
+        return SearchPage(page=1, rows=[], total_results=0)
+    rows, total = await catalog_rows.search_titles(
+        conn,
+        media_type=media_type,
+        needle=needle,
+        include_adult=include_adult,
+        year=year,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    return SearchPage(page=page, rows=rows, total_results=total)
