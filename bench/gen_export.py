@@ -57,9 +57,7 @@ def write_export(path: Path, count: int, *, media: str = "movie", seed: int = 0,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path, help="output file (.json.gz)")
     parser.add_argument("--lines", type=int, default=1_000_000, help="how many lines (default 1,000,000)")
     parser.add_argument("--media", choices=("movie", "tv"), default="movie")
@@ -69,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     write_export(args.path, args.lines, media=args.media, seed=args.seed)
     took = time.perf_counter() - started
     size = args.path.stat().st_size
-    print(
-        f"wrote {args.lines:,} synthetic {args.media} lines to {args.path} ({size:,} bytes) in {took:.1f} s"
-    )
+    print(f"wrote {args.lines:,} synthetic {args.media} lines to {args.path} ({size:,} bytes) in {took:.1f} s")
     return 0
 
 

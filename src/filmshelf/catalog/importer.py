@@ -42,7 +42,7 @@ from filmshelf.storage.engine import Database
 
 DATA_DIR = Path(__file__).parent / "data"
 SAMPLE_FILES = (DATA_DIR / "sample_movies.jsonl", DATA_DIR / "sample_tv.jsonl")
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 
 _INT32 = 2**31 - 1
 _INT64 = 2**63 - 1
@@ -289,9 +289,7 @@ async def _write_batch(db: Database, records: Sequence[TitleRecord], counts: Imp
         stored: dict[str, dict[int, tuple[Any, ...]]] = {}
         for media_type in ("movie", "tv"):
             ids = [record.id for record in records if record.media_type == media_type]
-            stored[media_type] = (
-                await catalog_rows.existing_title_values(conn, media_type, ids, compare) if ids else {}
-            )
+            stored[media_type] = await catalog_rows.existing_title_values(conn, media_type, ids, compare) if ids else {}
         by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for record in records:
             old = stored[record.media_type].get(record.id)
@@ -322,14 +320,16 @@ async def import_files(
     on_bad_line: BadLineCallback | None = None,
     on_progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
+    counts: ImportCounts | None = None,
 ) -> ImportCounts:
     """Import every line of `paths` into the catalog (see the module docstring for the rules).
 
     `on_bad_line` hears of each skipped line as it is met; `on_progress` is told how many more
     bytes of the files (compressed bytes for gzip files) have been read, after each batch.
+    Counts accumulate in `counts` when given (so a progress display can read them), and are returned.
     """
     stamp = time.time() if now is None else now
-    counts = ImportCounts()
+    counts = ImportCounts() if counts is None else counts
     written = 0
     pending: dict[tuple[str, int], TitleRecord] = {}
 
