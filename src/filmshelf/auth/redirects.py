@@ -49,7 +49,11 @@ def validate_redirect_to(url: str) -> str:
         _check_web_url(url)
     elif not rest or rest in {"/", "//"}:
         raise RedirectRefused("redirect_to with an app scheme needs a path, e.g. myapp://callback")
-    if _TRAVERSAL.search(urlsplit(url).path):
+    try:
+        path = urlsplit(url).path
+    except ValueError as exc:  # e.g. an unbalanced "[" in an app-scheme authority
+        raise RedirectRefused("redirect_to is not a valid URL") from exc
+    if _TRAVERSAL.search(path):
         raise RedirectRefused("redirect_to must not contain dot segments or double encoding")
     return url
 
