@@ -18,7 +18,7 @@ from litestar.template.config import TemplateConfig
 
 from filmshelf import __version__
 from filmshelf.api.envelope import filmshelf_error_handler, http_error_handler, internal_error_handler
-from filmshelf.api.ratelimit_middleware import IpRateLimit
+from filmshelf.api.front_door import FrontDoor
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
 from filmshelf.api.v3.authentication import V3AuthenticationController
 from filmshelf.api.v3.catalog import CatalogController, ReferenceController
@@ -143,5 +143,5 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
     app.state.services = services
     # Outermost, like Litestar's own CORS wrapper: the per-IP limit must see every API request,
     # unknown paths included, before any routing or parsing work is spent on it.
-    app.asgi_handler = IpRateLimit(app.asgi_handler, services)
+    app.asgi_handler = FrontDoor(app.asgi_handler, services)
     return app

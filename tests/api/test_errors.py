@@ -44,7 +44,9 @@ def test_status_table_matches_reference() -> None:
     assert len(STATUS) == 47 and sorted(STATUS) == list(range(1, 48))
 
 
-def test_unexpected_exception_is_code_11_without_traceback(server: LiveServer, app_creds: AppCreds, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_exception_is_code_11_without_traceback(
+    server: LiveServer, app_creds: AppCreds, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from filmshelf.auth import request_tokens
 
     def explode(*args: Any, **kwargs: Any) -> str:
@@ -56,7 +58,9 @@ def test_unexpected_exception_is_code_11_without_traceback(server: LiveServer, a
     assert "secret internal detail" not in response.text and "Traceback" not in response.text
 
 
-def test_no_secrets_in_logs(server: LiveServer, app_creds: AppCreds, alice: Any, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_secrets_in_logs(
+    server: LiveServer, app_creds: AppCreds, alice: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     token = server.request_token(app_creds)
     server.decide(token, alice, app_creds)
@@ -80,3 +84,18 @@ def test_openapi_document_uses_tmdb_names(server: LiveServer) -> None:
     schemas = document["components"]["schemas"]
     response_schema = next(v for k, v in schemas.items() if k.endswith("RequestTokenResponse"))
     assert set(response_schema["properties"]) == {"request_token", "status_code", "status_message", "success"}
+
+
+@pytest.mark.parametrize("query", ["query=a%00b", "api_key=%00", "page=1%00"])
+def test_nul_in_query_is_400_47(server: LiveServer, query: str) -> None:
+    assert_envelope(server.client.get(f"/3/search/movie?{query}"), 400, 47)
+
+
+def test_nul_in_json_text_is_not_a_500(server: LiveServer, app_creds: AppCreds) -> None:
+    body = {"username": "al\u0000ice", "password": "x\u0000y", "request_token": "t\u0000"}
+    response = server.client.post("/3/authentication/token/validate_with_login", headers=app_creds.headers, json=body)
+    assert response.status_code < 500 and response.json()["success"] is False
+    response = server.client.post(
+        "/4/auth/request_token", headers=app_creds.headers, json={"redirect_to": "https://a.example/\u0000"}
+    )
+    assert_envelope(response, 422, 5)
