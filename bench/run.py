@@ -75,7 +75,9 @@ class Server:
 
 
 def start(cmd: list[str], env: dict[str, str], url: str, probe: str = "/openapi.json") -> Server:
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -98,8 +100,11 @@ def filmshelf(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 
 def serve(env: dict[str, str], workers: int = 1) -> Server:
     port = free_port()
-    return start([PY, "-m", "filmshelf", "serve", "--port", str(port), "--workers", str(workers)], env,
-                 f"http://127.0.0.1:{port}")
+    return start(
+        [PY, "-m", "filmshelf", "serve", "--port", str(port), "--workers", str(workers)],
+        env,
+        f"http://127.0.0.1:{port}",
+    )
 
 
 # --- wrk -----------------------------------------------------------------------------------------
@@ -157,9 +162,14 @@ def wrk_parallel(name: str, urls: list[str], *, script: Path | None, duration: i
         base += ["-s", str(script)] if script else []
         procs.append(subprocess.Popen([*base, url], stdout=subprocess.PIPE, text=True))
     parts = [parse_wrk(name, p.communicate()[0]) for p in procs]
-    return Figures(name, rps=sum(p.rps for p in parts), p50_ms=max(p.p50_ms for p in parts),
-                   p99_ms=max(p.p99_ms for p in parts), errors=sum(p.errors for p in parts),
-                   non2xx=sum(p.non2xx for p in parts))
+    return Figures(
+        name,
+        rps=sum(p.rps for p in parts),
+        p50_ms=max(p.p50_ms for p in parts),
+        p99_ms=max(p.p99_ms for p in parts),
+        errors=sum(p.errors for p in parts),
+        non2xx=sum(p.non2xx for p in parts),
+    )
 
 
 def lua(path: Path, *, method: str, headers: dict[str, str], body: str | None = None) -> Path:
@@ -214,11 +224,15 @@ class Seeded:
 def approve(base_url: str, token: str) -> None:
     with httpx.Client(base_url=base_url, timeout=60) as browser:
         login = browser.get("/login")
-        browser.post("/login", data={"username": "bench", "password": PASSWORD, "next": "/",
-                                     "_csrf_token": CSRF.findall(login.text)[0]})
+        browser.post(
+            "/login",
+            data={"username": "bench", "password": PASSWORD, "next": "/", "_csrf_token": CSRF.findall(login.text)[0]},
+        )
         page = browser.get("/auth/access", params={"request_token": token})
-        browser.post("/auth/access", data={"request_token": token, "decision": "approve",
-                                            "_csrf_token": CSRF.findall(page.text)[0]})
+        browser.post(
+            "/auth/access",
+            data={"request_token": token, "decision": "approve", "_csrf_token": CSRF.findall(page.text)[0]},
+        )
 
 
 def seed(env: dict[str, str], workdir: Path, *, titles: int) -> Seeded:
@@ -227,8 +241,11 @@ def seed(env: dict[str, str], workdir: Path, *, titles: int) -> Seeded:
     filmshelf(env, "catalog", "import", "--sample")
     export = workdir / f"titles-{titles}.json.gz"
     if not export.exists():
-        subprocess.run([PY, str(ROOT / "bench" / "gen_export.py"), str(export), "--lines", str(titles)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "gen_export.py"), str(export), "--lines", str(titles)],
+            check=True,
+            capture_output=True,
+        )
     filmshelf(env, "catalog", "import", str(export))
     filmshelf(env, "users", "create", "bench", "--password-stdin", stdin=PASSWORD + "\n")
     app = json.loads(filmshelf(env, "apps", "create", "--owner", "bench", "--name", "bench", "--json"))
@@ -240,22 +257,29 @@ def seed(env: dict[str, str], workdir: Path, *, titles: int) -> Seeded:
             approve(server.url, token)
             exchanged = client.post("/4/auth/access_token", headers=app_headers, json={"request_token": token}).json()
             user = {"Authorization": f"Bearer {exchanged['access_token']}"}
-            list_id = client.post("/4/list", headers=user, json={"name": "Ten thousand", "iso_639_1": "en"}).json()["id"]
+            list_id = client.post("/4/list", headers=user, json={"name": "Ten thousand", "iso_639_1": "en"}).json()[
+                "id"
+            ]
             for start in range(0, 10_000, 1000):
                 items = [{"media_type": "movie", "media_id": 10_000_001 + i} for i in range(start, start + 1000)]
                 response = client.post(f"/4/list/{list_id}/items", headers=user, json={"items": items})
                 assert response.status_code in (200, 201), response.text
-            session = client.post("/3/authentication/session/convert/4", headers=app_headers,
-                                  json={"access_token": exchanged["access_token"]}).json()["session_id"]
+            session = client.post(
+                "/3/authentication/session/convert/4",
+                headers=app_headers,
+                json={"access_token": exchanged["access_token"]},
+            ).json()["session_id"]
             account = client.get("/3/account", headers=app_headers, params={"session_id": session}).json()
             for movie in (550, 13, 680, 155, 27205, 603, 278, 238, 10_000_100, 10_000_200, 10_000_300):
-                client.post(f"/3/account/{account['id']}/favorite", headers=app_headers,
-                            params={"session_id": session},
-                            json={"media_type": "movie", "media_id": movie, "favorite": True})
+                client.post(
+                    f"/3/account/{account['id']}/favorite",
+                    headers=app_headers,
+                    params={"session_id": session},
+                    json={"media_type": "movie", "media_id": movie, "favorite": True},
+                )
     finally:
         server.stop()
-    return Seeded(app["read_access_token"], exchanged["access_token"], exchanged["account_id"], list_id,
-                  app["api_key"])
+    return Seeded(app["read_access_token"], exchanged["access_token"], exchanged["account_id"], list_id, app["api_key"])
 
 
 _TOKEN_SCRIPT = """
@@ -314,7 +338,7 @@ def pg_database() -> Iterator[str | None]:
 
     try:
         asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         print(f"PostgreSQL unavailable ({exc!r}); skipping the PostgreSQL rows")
         yield None
         return
@@ -343,17 +367,30 @@ def main() -> int:
     try:
         # Baseline.
         port = free_port()
-        hello = start([PY, str(ROOT / "bench" / "hello_starlette.py"), str(port)], dict(os.environ),
-                      f"http://127.0.0.1:{port}", probe="/")
-        baseline = wrk("baseline: bare Starlette hello (1 worker)", hello.url + "/", script=None, duration=duration,
-                       connections=conns)
+        hello = start(
+            [PY, str(ROOT / "bench" / "hello_starlette.py"), str(port)],
+            dict(os.environ),
+            f"http://127.0.0.1:{port}",
+            probe="/",
+        )
+        baseline = wrk(
+            "baseline: bare Starlette hello (1 worker)",
+            hello.url + "/",
+            script=None,
+            duration=duration,
+            connections=conns,
+        )
         hello.stop()
         rows.append(baseline)
 
         # SQLite.
         env = dict(os.environ)
-        env.update(FILMSHELF_DATA_DIR=str(workdir / "data"), FILMSHELF_DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
-                   FILMSHELF_SECRET_KEY="bench-secret-" + "b" * 40, FILMSHELF_RATE_LIMIT="0")
+        env.update(
+            FILMSHELF_DATA_DIR=str(workdir / "data"),
+            FILMSHELF_DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
+            FILMSHELF_SECRET_KEY="bench-secret-" + "b" * 40,
+            FILMSHELF_RATE_LIMIT="0",
+        )
         print(f"seeding SQLite with {args.titles:,} synthetic titles and a 10,000-item list ...", flush=True)
         seeded = seed(env, workdir, titles=args.titles)
         tokens = make_tokens(env, seeded.api_key, workdir / "tokens.txt", count=120_000)
@@ -361,41 +398,77 @@ def main() -> int:
         user_h = {"Authorization": f"Bearer {seeded.access_token}"}
         server = serve(env)
         url = server.url
-        rows.append(wrk("POST /4/auth/request_token (SQLite, 1 worker)", url + "/4/auth/request_token",
-                        script=lua(workdir / "rt.lua", method="POST", headers=app_h, body="{}"),
-                        duration=duration, connections=conns))
+        rows.append(
+            wrk(
+                "POST /4/auth/request_token (SQLite, 1 worker)",
+                url + "/4/auth/request_token",
+                script=lua(workdir / "rt.lua", method="POST", headers=app_h, body="{}"),
+                duration=duration,
+                connections=conns,
+            )
+        )
         targets[rows[-1].name] = ">= 0.35x"
-        rows.append(wrk("POST /4/auth/access_token (SQLite, fresh tokens)", url + "/4/auth/access_token",
-                        script=lua_token_stream(workdir / "at.lua", tokens, headers=app_h),
-                        duration=duration, connections=conns, warmup=0))
+        rows.append(
+            wrk(
+                "POST /4/auth/access_token (SQLite, fresh tokens)",
+                url + "/4/auth/access_token",
+                script=lua_token_stream(workdir / "at.lua", tokens, headers=app_h),
+                duration=duration,
+                connections=conns,
+                warmup=0,
+            )
+        )
         targets[rows[-1].name] = ">= 0.12x, p99 <= 50 ms"
         for sort in ("original_order.asc", "vote_average.desc"):
-            rows.append(wrk(f"GET /4/list/{{id}} page 1 of 10,000, {sort} (SQLite)",
-                            f"{url}/4/list/{seeded.list_id}?page=1&sort_by={sort}",
-                            script=lua(workdir / "list.lua", method="GET", headers=user_h),
-                            duration=duration, connections=conns))
+            rows.append(
+                wrk(
+                    f"GET /4/list/{{id}} page 1 of 10,000, {sort} (SQLite)",
+                    f"{url}/4/list/{seeded.list_id}?page=1&sort_by={sort}",
+                    script=lua(workdir / "list.lua", method="GET", headers=user_h),
+                    duration=duration,
+                    connections=conns,
+                )
+            )
             targets[rows[-1].name] = ">= 0.15x, p99 <= 50 ms"
-        rows.append(wrk("GET /4/account/{id}/movie/favorites (SQLite)",
-                        f"{url}/4/account/{seeded.account_object_id}/movie/favorites",
-                        script=lua(workdir / "fav.lua", method="GET", headers=user_h),
-                        duration=duration, connections=conns))
+        rows.append(
+            wrk(
+                "GET /4/account/{id}/movie/favorites (SQLite)",
+                f"{url}/4/account/{seeded.account_object_id}/movie/favorites",
+                script=lua(workdir / "fav.lua", method="GET", headers=user_h),
+                duration=duration,
+                connections=conns,
+            )
+        )
         rss = server.rss_mb()
         server.stop()
-        rows.append(Figures(f"server RSS with {args.titles:,}+ titles (1 worker, after load)", note=f"{rss:.0f} MB",
-                            extra={"rss": rss}))
+        rows.append(
+            Figures(
+                f"server RSS with {args.titles:,}+ titles (1 worker, after load)",
+                note=f"{rss:.0f} MB",
+                extra={"rss": rss},
+            )
+        )
         targets[rows[-1].name] = "< 150 MB"
 
         # Import of a generated export into a fresh database.
         export = workdir / "import.json.gz"
-        subprocess.run([PY, str(ROOT / "bench" / "gen_export.py"), str(export), "--lines", str(args.import_lines)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "gen_export.py"), str(export), "--lines", str(args.import_lines)],
+            check=True,
+            capture_output=True,
+        )
         import_env = env | {"FILMSHELF_DATABASE_URL": f"sqlite:///{workdir}/import.sqlite3"}
         filmshelf(import_env, "db", "upgrade")
         started = time.monotonic()
         filmshelf(import_env, "catalog", "import", str(export))
         seconds = time.monotonic() - started
-        rows.append(Figures(f"catalog import, {args.import_lines:,} export lines (SQLite)",
-                            note=f"{seconds:.1f} s, {args.import_lines / seconds:,.0f} lines/s", extra={"s": seconds}))
+        rows.append(
+            Figures(
+                f"catalog import, {args.import_lines:,} export lines (SQLite)",
+                note=f"{seconds:.1f} s, {args.import_lines / seconds:,.0f} lines/s",
+                extra={"s": seconds},
+            )
+        )
         targets[rows[-1].name] = "< 60 s"
 
         if not args.skip_pg:
@@ -410,24 +483,49 @@ def main() -> int:
                     list_script = lua(workdir / "list-pg.lua", method="GET", headers=user_pg)
                     list_path = f"/4/list/{pg_seeded.list_id}?page=1&sort_by=vote_average.desc"
                     one = serve(pg_env, workers=1)
-                    rows.append(wrk("POST /4/auth/request_token (PostgreSQL, 1 worker)", one.url + "/4/auth/request_token",
-                                    script=rt_script, duration=duration, connections=conns))
+                    rows.append(
+                        wrk(
+                            "POST /4/auth/request_token (PostgreSQL, 1 worker)",
+                            one.url + "/4/auth/request_token",
+                            script=rt_script,
+                            duration=duration,
+                            connections=conns,
+                        )
+                    )
                     targets[rows[-1].name] = ">= 0.35x"
-                    single = wrk("GET list page 1 (PostgreSQL, one instance)", one.url + list_path,
-                                 script=list_script, duration=duration, connections=conns)
+                    single = wrk(
+                        "GET list page 1 (PostgreSQL, one instance)",
+                        one.url + list_path,
+                        script=list_script,
+                        duration=duration,
+                        connections=conns,
+                    )
                     rows.append(single)
                     one.stop()
                     two = serve(pg_env, workers=2)
-                    rows.append(wrk("POST /4/auth/request_token (PostgreSQL, 2 workers)", two.url + "/4/auth/request_token",
-                                    script=rt_script, duration=duration, connections=conns))
+                    rows.append(
+                        wrk(
+                            "POST /4/auth/request_token (PostgreSQL, 2 workers)",
+                            two.url + "/4/auth/request_token",
+                            script=rt_script,
+                            duration=duration,
+                            connections=conns,
+                        )
+                    )
                     targets[rows[-1].name] = ">= 0.6x"
                     two.stop()
                     first, second = serve(pg_env), serve(pg_env)
-                    same = httpx.get(first.url + list_path, headers=user_pg).json() == httpx.get(
-                        second.url + list_path, headers=user_pg).json()
-                    pair = wrk_parallel("GET list page 1 (PostgreSQL, two instances)",
-                                        [first.url + list_path, second.url + list_path], script=list_script,
-                                        duration=duration, connections=conns)
+                    same = (
+                        httpx.get(first.url + list_path, headers=user_pg).json()
+                        == httpx.get(second.url + list_path, headers=user_pg).json()
+                    )
+                    pair = wrk_parallel(
+                        "GET list page 1 (PostgreSQL, two instances)",
+                        [first.url + list_path, second.url + list_path],
+                        script=list_script,
+                        duration=duration,
+                        connections=conns,
+                    )
                     pair.note = f"{pair.rps / single.rps:.2f}x one instance; same answers: {same}"
                     pair.extra = {"scale": pair.rps / single.rps, "same": same}
                     rows.append(pair)
@@ -470,8 +568,10 @@ def report(rows: list[Figures], baseline: Figures, targets: dict[str, str]) -> N
         target = targets.get(row.name, "")
         if row.rps:
             ratio = row.rps / baseline.rps if baseline.rps else 0
-            print(f"{row.name:<58} {row.rps:>8.0f} {row.p50_ms:>8.2f} {row.p99_ms:>8.2f} {row.errors:>6} "
-                  f"{row.non2xx:>6} {ratio:>6.2f}x  {target} {verdict(row, baseline, target)} {row.note}")
+            print(
+                f"{row.name:<58} {row.rps:>8.0f} {row.p50_ms:>8.2f} {row.p99_ms:>8.2f} {row.errors:>6} "
+                f"{row.non2xx:>6} {ratio:>6.2f}x  {target} {verdict(row, baseline, target)} {row.note}"
+            )
         else:
             print(f"{row.name:<58} {row.note:>48}  {target} {verdict(row, baseline, target)}")
 

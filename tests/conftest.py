@@ -54,7 +54,7 @@ def in_thread(work: Callable[[], T]) -> T:
     def target() -> None:
         try:
             result.append(work())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+        except BaseException as exc:
             failure.append(exc)
 
     thread = threading.Thread(target=target)
@@ -115,7 +115,7 @@ def pg_database() -> Iterator[str]:
     name = f"filmshelf_test_{os.getpid()}_{secrets.token_hex(3)}"
     try:
         _pg_admin(f'CREATE DATABASE "{name}"')
-    except (OSError, Exception) as exc:  # noqa: BLE001 - any connection failure
+    except (OSError, Exception) as exc:
         if IN_CI:
             pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is required in CI: {exc!r}")
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc!r}")

@@ -43,8 +43,7 @@ PAGE_HEADERS = [
     ResponseHeader(name="X-Frame-Options", value="DENY"),
     ResponseHeader(
         name="Content-Security-Policy",
-        value="default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
-        "base-uri 'none'",
+        value="default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
     ),
     ResponseHeader(name="Referrer-Policy", value="no-referrer"),
     ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
@@ -130,9 +129,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             version=__version__,
             description="TMDB API version 4 (AUTH, ACCOUNT, LISTS) and the v3 calls v4 clients need.",
             servers=[Server(url=settings.public_url)],
-            components=Components(
-                security_schemes={"bearerAuth": SecurityScheme(type="http", scheme="bearer")}
-            ),
+            components=Components(security_schemes={"bearerAuth": SecurityScheme(type="http", scheme="bearer")}),
             security=[{"bearerAuth": []}],
             render_plugins=[],
             path="/schema",

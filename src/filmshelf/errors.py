@@ -92,9 +92,7 @@ class FilmshelfError(Exception):
 
     code: int = 11
 
-    def __init__(
-        self, code: int | None = None, *, http_status: int | None = None, detail: str | None = None
-    ) -> None:
+    def __init__(self, code: int | None = None, *, http_status: int | None = None, detail: str | None = None) -> None:
         if code is not None:
             self.code = code
         self.status = STATUS[self.code]

@@ -94,9 +94,7 @@ class RedisBuckets:
     async def take(self, key: str, *, rate: float, burst: int, now: float) -> Decision:
         ttl = max(2, math.ceil(burst / rate) + 1)
         try:
-            allowed, tokens_milli = await self._script(
-                keys=[self._prefix + key], args=[rate, burst, now, ttl]
-            )
+            allowed, tokens_milli = await self._script(keys=[self._prefix + key], args=[rate, burst, now, ttl])
         except Exception as exc:
             self._warn(exc)
             return Decision(True)

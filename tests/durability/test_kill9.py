@@ -22,15 +22,21 @@ pytestmark = pytest.mark.slow
 
 
 def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run([sys.executable, "-m", "filmshelf", *args], env=env, input=stdin, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "filmshelf", *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 def start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen([sys.executable, "-m", "filmshelf", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "filmshelf", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -44,8 +50,11 @@ def start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 def test_acknowledged_list_items_survive_sigkill(tmp_path: Path) -> None:
     database = tmp_path / "kill9.sqlite3"
     env = dict(os.environ)
-    env.update(FILMSHELF_DATABASE_URL=f"sqlite:///{database}", FILMSHELF_DATA_DIR=str(tmp_path / "data"),
-               FILMSHELF_RATE_LIMIT="0")
+    env.update(
+        FILMSHELF_DATABASE_URL=f"sqlite:///{database}",
+        FILMSHELF_DATA_DIR=str(tmp_path / "data"),
+        FILMSHELF_RATE_LIMIT="0",
+    )
     cli(env, "db", "upgrade")
     cli(env, "catalog", "import", "--sample")
     cli(env, "users", "create", "alice", "--password-stdin", stdin=PASSWORD + "\n")
@@ -57,16 +66,24 @@ def test_acknowledged_list_items_survive_sigkill(tmp_path: Path) -> None:
     with httpx.Client(base_url=base, timeout=30) as client:
         token = client.post("/4/auth/request_token", headers=app_headers).json()["request_token"]
         login = client.get("/login")
-        client.post("/login", data={"username": "alice", "password": PASSWORD, "next": "/",
-                                    "_csrf_token": CSRF.findall(login.text)[0]})
+        client.post(
+            "/login",
+            data={"username": "alice", "password": PASSWORD, "next": "/", "_csrf_token": CSRF.findall(login.text)[0]},
+        )
         page = client.get("/auth/access", params={"request_token": token})
-        client.post("/auth/access", data={"request_token": token, "decision": "approve",
-                                          "_csrf_token": CSRF.findall(page.text)[0]})
+        client.post(
+            "/auth/access",
+            data={"request_token": token, "decision": "approve", "_csrf_token": CSRF.findall(page.text)[0]},
+        )
         access = client.post("/4/auth/access_token", headers=app_headers, json={"request_token": token}).json()
         user = {"Authorization": f"Bearer {access['access_token']}"}
         list_id = client.post("/4/list", headers=user, json={"name": "kill9", "iso_639_1": "en"}).json()["id"]
-    movie_ids = [int(json.loads(line)["id"]) for line in
-                 (Path(__file__).parents[2] / "src/filmshelf/catalog/data/sample_movies.jsonl").read_text().splitlines()]
+    movie_ids = [
+        int(json.loads(line)["id"])
+        for line in (Path(__file__).parents[2] / "src/filmshelf/catalog/data/sample_movies.jsonl")
+        .read_text()
+        .splitlines()
+    ]
     acknowledged: set[int] = set()
     rng = random.Random(9)
     pending = list(movie_ids)
@@ -85,8 +102,11 @@ def test_acknowledged_list_items_survive_sigkill(tmp_path: Path) -> None:
                 while pending and not stop.is_set():
                     movie = pending[0]
                     try:
-                        response = client.post(f"/4/list/{list_id}/items", headers=user,
-                                               json={"items": [{"media_type": "movie", "media_id": movie}]})
+                        response = client.post(
+                            f"/4/list/{list_id}/items",
+                            headers=user,
+                            json={"items": [{"media_type": "movie", "media_id": movie}]},
+                        )
                     except httpx.HTTPError:
                         break  # the server died under this request: not acknowledged
                     if response.status_code in (200, 201) and response.json()["results"][0]["success"]:

@@ -63,7 +63,9 @@ def test_cve_2017_11424_hmac_with_public_key_material(server: LiveServer, app_cr
     assert status_of(server, token) == (401, 7)
 
 
-def test_bad_signature_and_tampered_claims(server: LiveServer, app_creds: AppCreds, user_claims: dict[str, Any]) -> None:
+def test_bad_signature_and_tampered_claims(
+    server: LiveServer, app_creds: AppCreds, user_claims: dict[str, Any]
+) -> None:
     head, payload, signature = app_creds.read_token.split(".")
     tampered = claims_of(app_creds.read_token) | {"scopes": ["api_read", "api_write"]}
     assert status_of(server, f"{head}.{b64(json.dumps(tampered).encode())}.{signature}")[0] == 401
@@ -83,7 +85,9 @@ def test_missing_claims(server: LiveServer, user_claims: dict[str, Any], drop: s
     assert status_of(server, sign(claims, server.services.keys, TokenKind.ACCESS))[0] == 401
 
 
-def test_wrong_audience_and_subject(server: LiveServer, app_creds: AppCreds, alice: Any, user_claims: dict[str, Any]) -> None:
+def test_wrong_audience_and_subject(
+    server: LiveServer, app_creds: AppCreds, alice: Any, user_claims: dict[str, Any]
+) -> None:
     other = server.create_app(alice, "Other")
     keys = server.services.keys
     assert status_of(server, sign(user_claims | {"aud": other.app.api_key}, keys, TokenKind.ACCESS)) == (401, 35)
@@ -106,7 +110,7 @@ def test_oversized_and_random_bearers_never_500(server: LiveServer) -> None:
     for _ in range(300):
         raw = bytes(rng.randrange(33, 127) for _ in range(rng.randrange(1, 300))).decode()
         if rng.random() < 0.5:
-            raw = ".".join(raw.split(".") + ["x", "y"])[:400]
+            raw = ".".join([*raw.split("."), "x", "y"])[:400]
         response = server.client.post("/4/auth/request_token", headers=bearer(raw))
         assert response.status_code == 401, (raw, response.text)
         assert response.json()["success"] is False

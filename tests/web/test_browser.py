@@ -53,7 +53,7 @@ class Callback:
         hits: list[str] = []
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 hits.append(self.path)
                 body = b"<html><body><h1 id='cb'>callback reached</h1></body></html>"
                 self.send_response(200)

@@ -25,7 +25,9 @@ def browser(server: LiveServer) -> httpx.Client:
     return httpx.Client(base_url=server.base_url, follow_redirects=False, timeout=30)
 
 
-def sign_in(client: httpx.Client, username: str = "alice", password: str = PASSWORD, next_path: str = "/") -> httpx.Response:
+def sign_in(
+    client: httpx.Client, username: str = "alice", password: str = PASSWORD, next_path: str = "/"
+) -> httpx.Response:
     form = client.get("/login", params={"next": next_path})
     return client.post(
         "/login",
@@ -95,7 +97,9 @@ def test_deny_makes_token_unusable(server: LiveServer, app_creds: AppCreds, alic
     assert response.status_code == 401 and response.json()["status_code"] == 33
 
 
-def test_post_without_csrf_is_refused_and_token_stays_pending(server: LiveServer, app_creds: AppCreds, alice: Any) -> None:
+def test_post_without_csrf_is_refused_and_token_stays_pending(
+    server: LiveServer, app_creds: AppCreds, alice: Any
+) -> None:
     token = server.request_token(app_creds)
     with browser(server) as client:
         sign_in(client)
@@ -175,7 +179,7 @@ def test_secure_cookie_when_public_url_is_https(database_url: str, make_settings
     from tests.conftest import start_server
 
     settings = make_settings(database_url, public_url="https://films.example")
-    uv, thread, base_url, (app, loop) = start_server(settings, FixedClock())
+    uv, thread, base_url, (_app, _loop) = start_server(settings, FixedClock())
     try:
         with httpx.Client(base_url=base_url) as client:
             response = client.get("/login")

@@ -8,6 +8,7 @@ body) are mapped onto TMDB codes here; anything unexpected becomes code 11 witho
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import msgspec
 from litestar import Request, Response
@@ -58,7 +59,7 @@ def error_response(
     )
 
 
-def filmshelf_error_handler(_: Request[object, object, object], exc: FilmshelfError) -> Response[bytes]:
+def filmshelf_error_handler(_: Request[Any, Any, Any], exc: FilmshelfError) -> Response[bytes]:
     """Render a FilmshelfError."""
     headers = {"Retry-After": exc.detail} if exc.code == 25 and exc.detail else None
     detail = None if exc.code == 25 else exc.detail
@@ -69,7 +70,7 @@ def filmshelf_error_handler(_: Request[object, object, object], exc: FilmshelfEr
 _HTTP_TO_CODE = {400: 47, 401: 7, 403: 3, 404: 34, 405: 42, 406: 19, 413: 47, 415: 47, 429: 25, 503: 9}
 
 
-def http_error_handler(_: Request[object, object, object], exc: HTTPException) -> Response[bytes]:
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
     """Render Litestar's own HTTP errors (routing, validation, body size) as TMDB errors."""
     if isinstance(exc, ValidationException):
         return error_response(47, http_status=400, detail=_validation_detail(exc))
@@ -94,7 +95,7 @@ def _validation_detail(exc: ValidationException) -> str:
     return str(exc.detail or "invalid request")
 
 
-def internal_error_handler(request: Request[object, object, object], exc: Exception) -> Response[bytes]:
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     """Anything unexpected: log it server-side, answer TMDB code 11 without details."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(11, http_status=HTTP_500_INTERNAL_SERVER_ERROR)

@@ -8,6 +8,7 @@ credential is given, 36 when a write is attempted without a user token that has 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from litestar import Request
 
@@ -21,13 +22,13 @@ from filmshelf.storage.engine import Conn
 MAX_AUTHORIZATION = 8192
 
 
-def services_of(request: Request[object, object, object]) -> Services:
+def services_of(request: Request[Any, Any, Any]) -> Services:
     """The Services object of the app handling `request`."""
     services: Services = request.app.state.services
     return services
 
 
-def bearer_token(request: Request[object, object, object]) -> str | None:
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     """The Bearer token of the Authorization header, or None."""
     header = request.headers.get("authorization")
     if not header:
@@ -75,9 +76,7 @@ async def _user_from_token(conn: Conn, services: Services, token: str) -> UserPr
         raise InvalidToken(detail=exc.reason) from exc
 
 
-async def app_caller(
-    request: Request[object, object, object], conn: Conn, *, accept_dead_user_token: bool = False
-) -> Caller:
+async def app_caller(request: Request[Any, Any, Any], conn: Conn, *, accept_dead_user_token: bool = False) -> Caller:
     """Authenticate the calling app (Bearer read token, Bearer user token, or `api_key` query).
 
     `accept_dead_user_token` lets logout be repeated with the (now revoked) user token as Bearer:
@@ -88,15 +87,15 @@ async def app_caller(
     if token is not None:
         if _is_user_token(token):
             if accept_dead_user_token:
-                app = await _app_of_user_token(conn, services, token)
-                await limit_app(services, app)
-                return Caller(app=app)
+                dead_token_app = await _app_of_user_token(conn, services, token)
+                await limit_app(services, dead_token_app)
+                return Caller(app=dead_token_app)
             user = await _user_from_token(conn, services, token)
-            app = await app_by_api_key(conn, user.api_key)
-            if app is None:
+            user_app = await app_by_api_key(conn, user.api_key)
+            if user_app is None:
                 raise InvalidToken()
-            await limit_app(services, app)
-            return Caller(app=app, user=user)
+            await limit_app(services, user_app)
+            return Caller(app=user_app, user=user)
         try:
             app = await app_from_read_token(
                 conn, token, services.keys, now=services.clock.now(), cache=services.app_tokens
@@ -107,10 +106,10 @@ async def app_caller(
         return Caller(app=app)
     api_key = request.query_params.get("api_key")
     if api_key:
-        app = await app_by_api_key(conn, api_key) if len(api_key) <= 64 else None
-        if app is not None:
-            await limit_app(services, app)
-            return Caller(app=app)
+        key_app = await app_by_api_key(conn, api_key) if len(api_key) <= 64 else None
+        if key_app is not None:
+            await limit_app(services, key_app)
+            return Caller(app=key_app)
     raise InvalidApiKey()
 
 
@@ -125,7 +124,7 @@ async def _app_of_user_token(conn: Conn, services: Services, token: str) -> App:
     return app
 
 
-async def user_caller(request: Request[object, object, object], conn: Conn, *, write: bool) -> Caller:
+async def user_caller(request: Request[Any, Any, Any], conn: Conn, *, write: bool) -> Caller:
     """Authenticate a user access token; with `write`, require the api_write scope."""
     services = services_of(request)
     token = bearer_token(request)

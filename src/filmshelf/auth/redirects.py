@@ -18,8 +18,27 @@ MAX_LENGTH = 2048
 
 # Schemes a browser would execute or read locally instead of handing to an app.
 FORBIDDEN_SCHEMES = frozenset(
-    {"javascript", "data", "file", "vbscript", "blob", "about", "filesystem", "view-source", "chrome",
-     "chrome-extension", "jar", "ws", "wss", "ftp", "mailto", "tel", "sms", "intent", "content"}
+    {
+        "javascript",
+        "data",
+        "file",
+        "vbscript",
+        "blob",
+        "about",
+        "filesystem",
+        "view-source",
+        "chrome",
+        "chrome-extension",
+        "jar",
+        "ws",
+        "wss",
+        "ftp",
+        "mailto",
+        "tel",
+        "sms",
+        "intent",
+        "content",
+    }
 )
 _SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*")
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*\.?")

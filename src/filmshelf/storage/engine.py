@@ -47,7 +47,7 @@ class Prepared:
         values come from the compiled statement, the caller's fill the named ones.
         """
         if self._sql is None:
-            compiled = self.stmt.compile(dialect=sqlite_dialect.dialect(paramstyle="named"))
+            compiled = self.stmt.compile(dialect=sqlite_dialect.dialect(paramstyle="named"))  # type: ignore[attr-defined]
             self._defaults = dict(compiled.params)
             self._sql = str(compiled)
         return self._sql, {**self._defaults, **params}
@@ -56,7 +56,7 @@ class Prepared:
         """A named-tuple type for rows with these column names."""
         row_type = self._row_types.get(names)
         if row_type is None:
-            row_type = self._row_types[names] = namedtuple("PreparedRow", names)  # type: ignore[misc]
+            row_type = self._row_types[names] = namedtuple("PreparedRow", names)
         return row_type
 
 

@@ -32,9 +32,7 @@ async def upsert(
     if not rows:
         return 0
     stmt = _insert(conn, table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(key), set_={name: stmt.excluded[name] for name in update}
-    )
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={name: stmt.excluded[name] for name in update})
     if len(rows) == 1:
         return await conn.run(stmt.values(**rows[0]))
     return await conn.run(stmt, rows)

@@ -95,7 +95,9 @@ class ApprovalPages(Controller):
     path = "/auth/access"
 
     @get("/", name="approval")
-    async def show_approval(self, request: AnyRequest, request_token: FromQuery[str | None] = None) -> Response[Any] | Template:
+    async def show_approval(
+        self, request: AnyRequest, request_token: FromQuery[str | None] = None
+    ) -> Response[Any] | Template:
         """Show which app asks and where approval leads; sign in first if needed."""
         services = services_of(request)
         context = await _pending_context(request, request_token)
@@ -107,8 +109,12 @@ class ApprovalPages(Controller):
         async with services.db.read() as conn:
             state = await request_tokens.state_of(conn, context["jti"])
         if state is not None:
-            return page("message.html.j2", 409, title="Already decided",
-                        message="This request has already been approved or denied. Start again from the app.")
+            return page(
+                "message.html.j2",
+                409,
+                title="Already decided",
+                message="This request has already been approved or denied. Start again from the app.",
+            )
         return page("approve.html.j2", account=account, **context)
 
     @post("/")
@@ -135,8 +141,12 @@ class ApprovalPages(Controller):
             now=services.clock.now(),
         )
         if not recorded:
-            return page("message.html.j2", 409, title="Already decided",
-                        message="This request has already been approved or denied. Start again from the app.")
+            return page(
+                "message.html.j2",
+                409,
+                title="Already decided",
+                message="This request has already been approved or denied. Start again from the app.",
+            )
         if decision == "deny":
             return see_other("/auth/access/deny?app=" + quote(context["app"].name, safe=""))
         redirect_to = context["pending"].redirect_to
@@ -145,28 +155,41 @@ class ApprovalPages(Controller):
     @get("/approve")
     async def show_approved(self, app: FromQuery[str] = "") -> Template:
         """TMDB's confirmation page path, shown when the app gave no redirect_to."""
-        return page("message.html.j2", title="Access approved",
-                    message=f"You approved {app[:128] or 'the app'}. You can close this window and return to it.")
+        return page(
+            "message.html.j2",
+            title="Access approved",
+            message=f"You approved {app[:128] or 'the app'}. You can close this window and return to it.",
+        )
 
     @get("/deny")
     async def show_denied(self, app: FromQuery[str] = "") -> Template:
         """Shown after Deny: the request token is now unusable."""
-        return page("message.html.j2", title="Access denied",
-                    message=f"You denied {app[:128] or 'the app'}. It did not get access to your account.")
+        return page(
+            "message.html.j2",
+            title="Access denied",
+            message=f"You denied {app[:128] or 'the app'}. It did not get access to your account.",
+        )
 
 
 async def _pending_context(request: AnyRequest, token: str | None) -> dict[str, Any] | Template:
     """Verify a request token for the approval pages; an error page when it is unusable."""
     services = services_of(request)
     if not token:
-        return page("message.html.j2", 400, title="No request token",
-                    message="This link is missing its request_token. Start again from the app.")
+        return page(
+            "message.html.j2",
+            400,
+            title="No request token",
+            message="This link is missing its request_token. Start again from the app.",
+        )
     try:
         pending = request_tokens.read(token, services.keys, now=services.clock.now())
     except FilmshelfError:
-        return page("message.html.j2", 400, title="Invalid or expired request",
-                    message="This approval link is invalid or has expired (links last 15 minutes). "
-                    "Start again from the app.")
+        return page(
+            "message.html.j2",
+            400,
+            title="Invalid or expired request",
+            message="This approval link is invalid or has expired (links last 15 minutes). Start again from the app.",
+        )
     async with services.db.read() as conn:
         app = await app_by_api_key(conn, pending.api_key)
     if app is None:

@@ -255,7 +255,8 @@ def test_exchange_of_unknown_or_forged_token_is_33(server: LiveServer, app_creds
 
 
 @pytest.mark.parametrize(
-    "body", [b"", b"{}", b'{"request_token": 5}', b"not json", b'{"request_token": null}'],
+    "body",
+    [b"", b"{}", b'{"request_token": 5}', b"not json", b'{"request_token": null}'],
 )
 def test_exchange_bad_body_is_tmdb_error(server: LiveServer, app_creds: AppCreds, body: bytes) -> None:
     headers = {**app_creds.headers, "Content-Type": "application/json"}
@@ -280,9 +281,7 @@ def test_twenty_racing_exchanges_have_one_winner(server: LiveServer, app_creds: 
         def race(token: str = token, barrier: threading.Barrier = barrier) -> None:
             with httpx.Client(base_url=server.base_url, timeout=30) as client:
                 barrier.wait()
-                response = client.post(
-                    "/4/auth/access_token", headers=app_creds.headers, json={"request_token": token}
-                )
+                response = client.post("/4/auth/access_token", headers=app_creds.headers, json={"request_token": token})
             with lock:
                 results.append(response)
 
@@ -351,7 +350,5 @@ def test_password_change_revokes_tokens(server: LiveServer, app_creds: AppCreds,
     from filmshelf.accounts.users import change_password
 
     access = server.sign_in(alice, app_creds)
-    server.call(
-        change_password(server.services.db, account_id=alice.id, password="a brand new passphrase", now=1.0)
-    )
+    server.call(change_password(server.services.db, account_id=alice.id, password="a brand new passphrase", now=1.0))
     assert error(server.client.post("/4/auth/request_token", headers=bearer(access))) == (401, 35)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, post
 from litestar.params import Body, JSONBody
@@ -31,7 +31,7 @@ class AuthController(Controller):
 
     @post("/request_token", status_code=200, response_headers=NO_STORE, operation_id="createARequestToken")
     async def create_request_token(
-        self, request: Request[object, object, object], data: Annotated[RequestTokenBody | None, Body()] = None
+        self, request: Request[Any, Any, Any], data: Annotated[RequestTokenBody | None, Body()] = None
     ) -> RequestTokenResponse:
         """Create a request token for the calling app; the body and its redirect_to are optional."""
         services = services_of(request)
@@ -50,7 +50,7 @@ class AuthController(Controller):
 
     @post("/access_token", status_code=200, response_headers=NO_STORE, operation_id="createAccessToken")
     async def create_access_token(
-        self, request: Request[object, object, object], data: JSONBody[AccessTokenBody]
+        self, request: Request[Any, Any, Any], data: JSONBody[AccessTokenBody]
     ) -> AccessTokenResponse:
         """Exchange an approved request token of the calling app for a user access token."""
         services = services_of(request)
@@ -68,7 +68,7 @@ class AuthController(Controller):
         )
 
     @delete("/access_token", status_code=200, operation_id="logout")
-    async def delete_access_token(self, request: Request[object, object, object], data: JSONBody[LogoutBody]) -> StatusBody:
+    async def delete_access_token(self, request: Request[Any, Any, Any], data: JSONBody[LogoutBody]) -> StatusBody:
         """Revoke a user access token of the calling app (idempotent)."""
         services = services_of(request)
         # Authenticate (which may wait on Redis for the rate limit) before opening the write

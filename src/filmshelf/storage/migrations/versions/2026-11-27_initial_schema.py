@@ -162,9 +162,7 @@ def upgrade() -> None:
             name=op.f("fk_access_tokens_account_id_accounts"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["app_id"], ["apps.id"], name=op.f("fk_access_tokens_app_id_apps"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["app_id"], ["apps.id"], name=op.f("fk_access_tokens_app_id_apps"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("jti", name=op.f("pk_access_tokens")),
     )
     with op.batch_alter_table("access_tokens", schema=None) as batch_op:
@@ -246,9 +244,7 @@ def upgrade() -> None:
             name=op.f("fk_v3_sessions_account_id_accounts"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["app_id"], ["apps.id"], name=op.f("fk_v3_sessions_app_id_apps"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["app_id"], ["apps.id"], name=op.f("fk_v3_sessions_app_id_apps"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("session_hash", name=op.f("pk_v3_sessions")),
     )
     with op.batch_alter_table("v3_sessions", schema=None) as batch_op:
