@@ -70,6 +70,16 @@ def parse_year(*values: str | None) -> int | None:
     return None
 
 
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     """One page of search results: catalog rows and the total number of matches."""
@@ -97,6 +107,9 @@ async def search(
     needle = (query or "").strip().lower()[:MAX_QUERY_CHARS]
     if not needle:
         return SearchPage(page=1, rows=[], total_results=0)
+    if not _storable(needle):
+        # No stored title holds a NUL or an unpaired surrogate (PostgreSQL cannot even compare them).
+        return SearchPage(page=page, rows=[], total_results=0)
     rows, total = await catalog_rows.search_titles(
         conn,
         media_type=media_type,
