@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Row
 
-from filmshelf.storage.engine import Conn
+from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.tables import accounts, login_throttle, web_sessions
 from filmshelf.storage.upsert import upsert
 
@@ -31,19 +31,28 @@ async def insert_account(
     return int(await conn.scalar(stmt))
 
 
-async def account_by_username(conn: Conn, username: str) -> Row[Any] | None:
+# Account look-ups run on most requests: prepared once (see storage.engine.Prepared).
+_BY_USERNAME = Prepared(select(accounts).where(accounts.c.username_key == bindparam("p_key")))
+_BY_ID = Prepared(select(accounts).where(accounts.c.id == bindparam("p_id")))
+_BY_OBJECT_ID = Prepared(select(accounts).where(accounts.c.object_id == bindparam("p_object_id")))
+
+
+async def account_by_username(conn: Conn, username: str) -> Any | None:
     """The account row for a username (case-insensitive), or None."""
-    return await conn.row(select(accounts).where(accounts.c.username_key == username.lower()))
+    rows = await conn.fetch(_BY_USERNAME, {"p_key": username.lower()})
+    return rows[0] if rows else None
 
 
-async def account_by_id(conn: Conn, account_id: int) -> Row[Any] | None:
+async def account_by_id(conn: Conn, account_id: int) -> Any | None:
     """The account row for a v3 integer id, or None."""
-    return await conn.row(select(accounts).where(accounts.c.id == account_id))
+    rows = await conn.fetch(_BY_ID, {"p_id": account_id})
+    return rows[0] if rows else None
 
 
-async def account_by_object_id(conn: Conn, object_id: str) -> Row[Any] | None:
+async def account_by_object_id(conn: Conn, object_id: str) -> Any | None:
     """The account row for a v4 object id, or None."""
-    return await conn.row(select(accounts).where(accounts.c.object_id == object_id))
+    rows = await conn.fetch(_BY_OBJECT_ID, {"p_object_id": object_id})
+    return rows[0] if rows else None
 
 
 async def all_accounts(conn: Conn) -> list[Row[Any]]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, delete, false, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, delete, false, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 
-from filmshelf.storage.engine import Conn
+from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.tables import list_items, lists, titles
 
 MediaKey = tuple[str, int]
@@ -71,13 +71,27 @@ async def visible_to(conn: Conn, *, list_id: int, account_id: int | None, lock: 
     With `lock`, the list row is locked until the transaction ends (PostgreSQL `FOR UPDATE`;
     SQLite's write transaction already holds the database lock), serialising writers of one list.
     """
+    if not lock:
+        if account_id is None:
+            rows = await conn.fetch(_PUBLIC_LIST, {"p_list_id": list_id})
+        else:
+            rows = await conn.fetch(_VISIBLE_LIST, {"p_list_id": list_id, "p_account_id": account_id})
+        return rows[0] if rows else None
     visible = (
         or_(lists.c.public == true(), lists.c.account_id == account_id) if account_id is not None else lists.c.public
     )
-    stmt = select(lists).where(lists.c.id == list_id, visible)
-    if lock:
-        stmt = stmt.with_for_update(of=lists)
+    stmt = select(lists).where(lists.c.id == list_id, visible).with_for_update(of=lists)
     return await conn.row(stmt)
+
+
+# Reads of one list page run on every list view: prepared once (see storage.engine.Prepared).
+_PUBLIC_LIST = Prepared(select(lists).where(lists.c.id == bindparam("p_list_id"), lists.c.public == true()))
+_VISIBLE_LIST = Prepared(
+    select(lists).where(
+        lists.c.id == bindparam("p_list_id"),
+        or_(lists.c.public == true(), lists.c.account_id == bindparam("p_account_id")),
+    )
+)
 
 
 async def update_list(conn: Conn, *, list_id: int, changes: dict[str, Any], now: float) -> None:
@@ -102,6 +116,16 @@ async def page_items(
     every `titles` column plus the item's `comment` and `object_id`; an item whose title left
     the catalog is skipped.
     """
+    prepared = _PAGE_STATEMENTS.get((sort_field, descending))
+    if prepared is None:
+        prepared = _PAGE_STATEMENTS[(sort_field, descending)] = Prepared(_page_statement(sort_field, descending))
+    return await conn.fetch(prepared, {"p_list_id": list_id, "p_limit": limit, "p_offset": offset})
+
+
+_PAGE_STATEMENTS: dict[tuple[str, bool], Prepared] = {}
+
+
+def _page_statement(sort_field: str, descending: bool) -> Any:
     column = _SORT_COLUMNS[sort_field]
     keys = [column] if sort_field == "original_order" else [column, list_items.c.id]
     page = (
@@ -113,34 +137,38 @@ async def page_items(
             list_items.c.object_id,
             column.label("sort_key"),
         )
-        .where(list_items.c.list_id == list_id)
+        .where(list_items.c.list_id == bindparam("p_list_id"))
         .order_by(*(key.desc() if descending else key.asc() for key in keys))
-        .limit(limit)
-        .offset(offset)
+        .limit(bindparam("p_limit", type_=Integer))
+        .offset(bindparam("p_offset", type_=Integer))
         .subquery("page")
     )
     outer_keys = [page.c.sort_key, page.c.item_id]
-    stmt = (
+    return (
         select(titles, page.c.comment, page.c.object_id)
         .join(page, and_(titles.c.media_type == page.c.media_type, titles.c.id == page.c.media_id))
         .order_by(*(key.desc() if descending else key.asc() for key in outer_keys))
     )
-    return await conn.rows(stmt)
 
 
 async def first_item_images(conn: Conn, *, list_id: int) -> Row[Any] | None:
     """poster_path and backdrop_path of the list's first item (original order), or None."""
-    first = (
-        select(list_items.c.media_type, list_items.c.media_id)
-        .where(list_items.c.list_id == list_id)
-        .order_by(list_items.c.id)
-        .limit(1)
-        .subquery()
+    rows = await conn.fetch(_FIRST_IMAGES, {"p_list_id": list_id})
+    return rows[0] if rows else None
+
+
+_FIRST = (
+    select(list_items.c.media_type, list_items.c.media_id)
+    .where(list_items.c.list_id == bindparam("p_list_id"))
+    .order_by(list_items.c.id)
+    .limit(1)
+    .subquery()
+)
+_FIRST_IMAGES = Prepared(
+    select(titles.c.poster_path, titles.c.backdrop_path).join(
+        _FIRST, and_(titles.c.media_type == _FIRST.c.media_type, titles.c.id == _FIRST.c.media_id)
     )
-    stmt = select(titles.c.poster_path, titles.c.backdrop_path).join(
-        first, and_(titles.c.media_type == first.c.media_type, titles.c.id == first.c.media_id)
-    )
-    return await conn.row(stmt)
+)
 
 
 def _keys_filter(keys: Sequence[MediaKey]) -> ColumnElement[bool]:

@@ -53,9 +53,19 @@ def probe(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Probe
                 found.rows += 1
             return result
 
+        async def fetch(self: Any, prepared: Any, params: Any, _original: Any = cls.fetch) -> Any:
+            result = await _original(self, prepared, params)
+            if found.active:
+                found.rows += len(result)
+                if isinstance(self, engine_module._SyncConn):
+                    # SQLite runs prepared statements on the driver, past SQLAlchemy's events.
+                    found.statements.append(prepared.sqlite_sql(params))
+            return result
+
         monkeypatch.setattr(cls, "rows", rows)
         monkeypatch.setattr(cls, "row", row)
         monkeypatch.setattr(cls, "scalar", scalar)
+        monkeypatch.setattr(cls, "fetch", fetch)
 
     engine = server.services.db.engine  # type: ignore[attr-defined]
     sync_engine = getattr(engine, "sync_engine", engine)
