@@ -124,33 +124,50 @@ class _SyncConn:
 
 
 class _AsyncConn:
-    """`Conn` over an asyncio SQLAlchemy connection (PostgreSQL)."""
+    """`Conn` over an asyncio SQLAlchemy connection (PostgreSQL).
+
+    Built either around an open connection (writes) or around the engine alone (reads), in which
+    case a pooled connection is checked out at the first statement: a request whose credentials
+    are already known to this process then costs no database round trip at all.
+    """
 
     dialect = "postgresql"
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection | None = None, engine: AsyncEngine | None = None) -> None:
         self._conn = conn
+        self._engine = engine
+
+    async def _get(self) -> AsyncConnection:
+        if self._conn is None:
+            assert self._engine is not None
+            self._conn = await self._engine.connect()
+        return self._conn
+
+    async def release(self) -> None:
+        """End a lazily opened read connection (rolls back its implicit transaction)."""
+        if self._conn is not None and self._engine is not None:
+            await self._conn.rollback()
+            await self._conn.close()
+            self._conn = None
 
     async def fetch(self, prepared: Prepared, params: dict[str, Any]) -> list[Any]:
-        result = await self._conn.execute(prepared.stmt, params)
+        result = await (await self._get()).execute(prepared.stmt, params)
         if not result.returns_rows:
             return []
         return list(result.all())
 
     async def rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        return (await self._conn.execute(stmt)).all()
+        return (await (await self._get()).execute(stmt)).all()
 
     async def row(self, stmt: Executable) -> Row[Any] | None:
-        return (await self._conn.execute(stmt)).first()
+        return (await (await self._get()).execute(stmt)).first()
 
     async def scalar(self, stmt: Executable) -> Any:
-        return (await self._conn.execute(stmt)).scalar()
+        return (await (await self._get()).execute(stmt)).scalar()
 
     async def run(self, stmt: Executable, params: Sequence[dict[str, Any]] | None = None) -> int:
-        if params is not None:
-            result = await self._conn.execute(stmt, list(params))
-        else:
-            result = await self._conn.execute(stmt)
+        conn = await self._get()
+        result = await conn.execute(stmt, list(params)) if params is not None else await conn.execute(stmt)
         return int(result.rowcount)
 
 
@@ -240,9 +257,11 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
-        async with self.engine.connect() as conn:
-            yield _AsyncConn(conn)
-            await conn.rollback()
+        conn = _AsyncConn(engine=self.engine)
+        try:
+            yield conn
+        finally:
+            await conn.release()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Conn]:
