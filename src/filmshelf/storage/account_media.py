@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from sqlalchemy import Table, and_, delete, desc, exists, func, literal, or_, select, update
+from sqlalchemy import Integer, Table, and_, bindparam, delete, desc, exists, func, literal, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.sql.elements import ColumnElement
 
-from filmshelf.storage.engine import Conn
+from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.tables import favorites, list_items, lists, ratings, titles, watchlist
 from filmshelf.storage.upsert import insert_or_ignore
 
@@ -86,15 +86,23 @@ def _order(sort_key: SortKey, descending: bool, table: Table) -> list[Any]:
 
 async def count_entries(conn: Conn, *, kind: Kind, account_id: int, media_type: str) -> int:
     """How many entries of `media_type` (present in the catalog) an account has of `kind`."""
-    table = _TABLES[kind]
-    stmt = (
-        select(func.count())
-        .select_from(
-            table.join(titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id))
+    prepared = _COUNTS.get(kind)
+    if prepared is None:
+        table = _TABLES[kind]
+        prepared = _COUNTS[kind] = Prepared(
+            select(func.count().label("total"))
+            .select_from(
+                table.join(titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id))
+            )
+            .where(table.c.account_id == bindparam("p_account_id"), table.c.media_type == bindparam("p_media_type"))
         )
-        .where(table.c.account_id == account_id, table.c.media_type == media_type)
-    )
-    return int(await conn.scalar(stmt) or 0)
+    found = await conn.fetch(prepared, {"p_account_id": account_id, "p_media_type": media_type})
+    return int(found[0].total or 0) if found else 0
+
+
+# Account pages are read on every visit: their statements are prepared once per shape.
+_COUNTS: dict[str, Prepared] = {}
+_PAGES: dict[tuple[str, str, bool], Prepared] = {}
 
 
 async def page_entries(
@@ -113,21 +121,24 @@ async def page_entries(
     Each row has every `titles` column plus `entry_created_at`, and `rating` for `rated`.
     Ties are broken by the TMDB id in the same direction, so pages never overlap.
     """
-    table = _TABLES[kind]
-    columns: list[Any] = [titles, table.c.created_at.label("entry_created_at")]
-    if kind == "rated":
-        columns.append(table.c.value.label("rating"))
-    stmt = (
-        select(*columns)
-        .select_from(
-            table.join(titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id))
+    prepared = _PAGES.get((kind, sort_key, descending))
+    if prepared is None:
+        table = _TABLES[kind]
+        columns: list[Any] = [titles, table.c.created_at.label("entry_created_at")]
+        if kind == "rated":
+            columns.append(table.c.value.label("rating"))
+        prepared = _PAGES[(kind, sort_key, descending)] = Prepared(
+            select(*columns)
+            .select_from(
+                table.join(titles, and_(titles.c.media_type == table.c.media_type, titles.c.id == table.c.media_id))
+            )
+            .where(table.c.account_id == bindparam("p_account_id"), table.c.media_type == bindparam("p_media_type"))
+            .order_by(*_order(sort_key, descending, table))
+            .offset(bindparam("p_offset", type_=Integer))
+            .limit(bindparam("p_limit", type_=Integer))
         )
-        .where(table.c.account_id == account_id, table.c.media_type == media_type)
-        .order_by(*_order(sort_key, descending, table))
-        .offset(offset)
-        .limit(limit)
-    )
-    return await conn.rows(stmt)
+    params = {"p_account_id": account_id, "p_media_type": media_type, "p_offset": offset, "p_limit": limit}
+    return await conn.fetch(prepared, params)
 
 
 # --- what recommendations are computed from ------------------------------------------------------
