@@ -11,6 +11,8 @@ from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import ResponseHeader
 from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -36,7 +38,6 @@ from filmshelf.web.pages import ApprovalPages, HomePage, SignInPages
 from filmshelf.web.session_store import DatabaseStore, RotatingSessionConfig
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
-API_PATHS = ["^/3/", "^/4/", "^/openapi.json"]
 
 # Pages that hold a sign-in form or an Approve button: no framing, no Referer, no third parties.
 PAGE_HEADERS = [
@@ -79,19 +80,27 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
     def openapi_document(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         return Response(request.app.openapi_schema.to_schema(), media_type="application/json")
 
-    pages = Router(
-        path="/",
-        route_handlers=[SignInPages, ApprovalPages, HomePage],
-        response_headers=PAGE_HEADERS,
-        include_in_schema=False,
-    )
     session_config = RotatingSessionConfig(
         key="filmshelf_session",
         secure=settings.secure_cookies,
         httponly=True,
         samesite="lax",
         max_age=7 * 24 * 3600,
-        exclude=API_PATHS,
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="filmshelf_csrf",
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+    )
+    # Sessions and CSRF exist only for the pages: the bearer-token API never pays for them.
+    pages = Router(
+        path="/",
+        route_handlers=[SignInPages, ApprovalPages, HomePage],
+        response_headers=PAGE_HEADERS,
+        include_in_schema=False,
+        middleware=[session_config.middleware, DefineMiddleware(CSRFMiddleware, config=csrf_config)],
     )
     app = Litestar(
         route_handlers=[
@@ -113,15 +122,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             HTTPException: http_error_handler,
             Exception: internal_error_handler,
         },
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="filmshelf_csrf",
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            exclude=API_PATHS,
-        ),
-        middleware=[session_config.middleware],
         stores={"sessions": DatabaseStore(database, services.clock)},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(
