@@ -57,11 +57,20 @@ def test_users_and_apps(env: dict[str, str], tmp_path: Path) -> None:
         "scopes": ["api_read"],
         "version": 1,
     }
+    generated = secret.read_text()
+    assert len(generated.strip()) >= 43  # 48 random bytes, URL-safe base64
     assert "carol" in run(env, "users", "list").stdout
     listing = run(env, "apps", "list")
     assert data["api_key"] in listing.stdout and "Carol's app" in listing.stdout
-    # The secret is reused: a second app's token verifies with the same key (same signature for same claims).
-    assert secret.read_text() == secret.read_text()
+    # Reused on later runs, never regenerated: tokens signed before a restart stay valid.
+    assert secret.read_text() == generated
+    again = json.loads(run(env, "apps", "create", "--owner", "carol", "--name", "Second", "--json").stdout)
+    assert secret.read_text() == generated
+    from filmshelf.auth.tokens import Keys, TokenKind, verify
+
+    keys = Keys.derive(generated.strip())
+    for token in (data["read_access_token"], again["read_access_token"]):
+        assert verify(token, keys, TokenKind.APP, now=claims(token)["nbf"] + 1)["sub"] == object_id
 
 
 def test_refusals(env: dict[str, str]) -> None:
