@@ -172,7 +172,10 @@ async def read_page(
     conn: Conn, *, list_id: int, account_id: int | None, page: int, page_size: int, sort_by: str | None
 ) -> ListPage:
     """One page of a list, in `sort_by` order or the list's saved order; only that page is read."""
-    info = await readable(conn, list_id=list_id, account_id=account_id)
+    row = await list_rows.readable_with_owner(conn, list_id=list_id, account_id=account_id)
+    if row is None:
+        raise NotFound()
+    info = ListInfo.from_row(row)
     sort = rules.parse_sort_by(sort_by if sort_by is not None else info.sort_by)
     offset = (page - 1) * page_size
     entries: list[PageEntry] = []
@@ -186,13 +189,16 @@ async def read_page(
             )
             for row in rows
         ]
-    poster_path = backdrop_path = None
-    if info.item_count:
-        images = await list_rows.first_item_images(conn, list_id=list_id)
-        if images is not None:
-            poster_path, backdrop_path = images.poster_path, images.backdrop_path
-    owner = await users.find_by_id(conn, info.account_id)
-    assert owner is not None  # lists.account_id is a foreign key with ON DELETE CASCADE
+    poster_path, backdrop_path = row.first_poster_path, row.first_backdrop_path
+    owner = users.Account(
+        id=info.account_id,
+        object_id=row.owner_object_id,
+        username=row.owner_username,
+        name=row.owner_name,
+        iso_639_1=row.owner_iso_639_1,
+        iso_3166_1=row.owner_iso_3166_1,
+        include_adult=bool(row.owner_include_adult),
+    )
     return ListPage(
         info=info,
         owner=owner,

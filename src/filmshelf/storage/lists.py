@@ -12,12 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, delete, false, insert, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    delete,
+    false,
+    insert,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn, Prepared
-from filmshelf.storage.tables import list_items, lists, titles
+from filmshelf.storage.tables import accounts, list_items, lists, titles
 
 MediaKey = tuple[str, int]
 
@@ -82,6 +96,54 @@ async def visible_to(conn: Conn, *, list_id: int, account_id: int | None, lock: 
     )
     stmt = select(lists).where(lists.c.id == list_id, visible).with_for_update(of=lists)
     return await conn.row(stmt)
+
+
+async def readable_with_owner(conn: Conn, *, list_id: int, account_id: int | None) -> Any | None:
+    """The list row, if visible to `account_id`, with its owner and its first item's images.
+
+    One statement instead of three on every list view: the list's columns as in `visible_to`,
+    plus `owner_*` account columns and `first_poster_path` / `first_backdrop_path`.
+    """
+    if account_id is None:
+        rows = await conn.fetch(_PUBLIC_LIST_WITH_OWNER, {"p_list_id": list_id})
+    else:
+        rows = await conn.fetch(_VISIBLE_LIST_WITH_OWNER, {"p_list_id": list_id, "p_account_id": account_id})
+    return rows[0] if rows else None
+
+
+def _first_item(column: Any) -> Any:
+    # The first item is found on its own (walking the (list_id, id) index), then its title by
+    # primary key: a join inside the subquery lets PostgreSQL plan a scan of all titles.
+    first = (
+        select(list_items.c.media_type, list_items.c.media_id)
+        .where(list_items.c.list_id == lists.c.id)
+        .order_by(list_items.c.id)
+        .limit(1)
+        .correlate(lists)
+    )
+    return select(column).where(tuple_(titles.c.media_type, titles.c.id).in_(first)).correlate(lists).scalar_subquery()
+
+
+def _with_owner(visible: Any) -> Prepared:
+    return Prepared(
+        select(
+            lists,
+            accounts.c.object_id.label("owner_object_id"),
+            accounts.c.username.label("owner_username"),
+            accounts.c.name.label("owner_name"),
+            accounts.c.iso_639_1.label("owner_iso_639_1"),
+            accounts.c.iso_3166_1.label("owner_iso_3166_1"),
+            accounts.c.include_adult.label("owner_include_adult"),
+            _first_item(titles.c.poster_path).label("first_poster_path"),
+            _first_item(titles.c.backdrop_path).label("first_backdrop_path"),
+        )
+        .join(accounts, accounts.c.id == lists.c.account_id)
+        .where(lists.c.id == bindparam("p_list_id"), visible)
+    )
+
+
+_PUBLIC_LIST_WITH_OWNER = _with_owner(lists.c.public == true())
+_VISIBLE_LIST_WITH_OWNER = _with_owner(or_(lists.c.public == true(), lists.c.account_id == bindparam("p_account_id")))
 
 
 # Reads of one list page run on every list view: prepared once (see storage.engine.Prepared).
@@ -149,26 +211,6 @@ def _page_statement(sort_field: str, descending: bool) -> Any:
         .join(page, and_(titles.c.media_type == page.c.media_type, titles.c.id == page.c.media_id))
         .order_by(*(key.desc() if descending else key.asc() for key in outer_keys))
     )
-
-
-async def first_item_images(conn: Conn, *, list_id: int) -> Row[Any] | None:
-    """poster_path and backdrop_path of the list's first item (original order), or None."""
-    rows = await conn.fetch(_FIRST_IMAGES, {"p_list_id": list_id})
-    return rows[0] if rows else None
-
-
-_FIRST = (
-    select(list_items.c.media_type, list_items.c.media_id)
-    .where(list_items.c.list_id == bindparam("p_list_id"))
-    .order_by(list_items.c.id)
-    .limit(1)
-    .subquery()
-)
-_FIRST_IMAGES = Prepared(
-    select(titles.c.poster_path, titles.c.backdrop_path).join(
-        _FIRST, and_(titles.c.media_type == _FIRST.c.media_type, titles.c.id == _FIRST.c.media_id)
-    )
-)
 
 
 def _keys_filter(keys: Sequence[MediaKey]) -> ColumnElement[bool]:
