@@ -120,6 +120,8 @@ def print_demo(settings: Settings) -> None:
 
     creds = run_with_db(settings, work)
     table = Table(title="Demo credentials", show_header=False)
+    table.add_column("what", no_wrap=True)
+    table.add_column("value", overflow="fold")  # tokens are printed whole, folded, never cut
     for label, value in [
         ("username", creds.username),  # type: ignore[attr-defined]
         ("password", creds.password),  # type: ignore[attr-defined]
