@@ -93,11 +93,6 @@ async def session_delete_all(conn: Conn) -> None:
     await conn.run(delete(web_sessions))
 
 
-async def session_delete_expired(conn: Conn, now: float) -> int:
-    """Delete sessions past their expiry; return how many."""
-    return await conn.run(delete(web_sessions).where(web_sessions.c.expires_at <= now))
-
-
 # --- sign-in throttle --------------------------------------------------------------------------
 async def throttle_get(conn: Conn, key: str) -> Row[Any] | None:
     """The throttle state (failures, locked_until, updated_at) for a key, or None."""

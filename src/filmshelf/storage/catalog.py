@@ -41,11 +41,6 @@ async def count_titles(conn: Conn) -> int:
     return int(await conn.scalar(select(func.count()).select_from(titles)) or 0)
 
 
-def key_filter(keys: Iterable[MediaKey]) -> Any:
-    """A WHERE clause matching any of the (media_type, id) keys."""
-    return or_(*(and_(titles.c.media_type == kind, titles.c.id == media_id) for kind, media_id in keys))
-
-
 # --- import: batched upserts ------------------------------------------------------------------
 
 # Columns an import may compare and write (everything but the key and the bookkeeping columns).
