@@ -29,6 +29,9 @@ class Settings:
     max_body_bytes: int = 1_048_576
     access_token_days: int = 365
     log_requests: bool = False
+    # FILMSHELF_SIGNUP=open lets anyone create an account on /signup; closed (the default) leaves
+    # account creation to `filmshelf users create` and administrators.
+    signup_open: bool = False
 
     def __post_init__(self) -> None:
         if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
@@ -70,7 +73,15 @@ class Settings:
             rate_limit_per_second=limit,
             rate_limit_burst=int(env.get("FILMSHELF_RATE_LIMIT_BURST", str(limit * 2))),
             log_requests=env.get("FILMSHELF_ACCESS_LOG", "") in {"1", "true", "yes"},
+            signup_open=_signup(env.get("FILMSHELF_SIGNUP", "closed")),
         )
+
+
+def _signup(value: str) -> bool:
+    """FILMSHELF_SIGNUP: `open` or `closed`."""
+    if value.strip().lower() not in {"open", "closed", ""}:
+        raise SettingsError(f"FILMSHELF_SIGNUP must be open or closed, not {value!r}")
+    return value.strip().lower() == "open"
 
 
 def load_or_create_secret(data_dir: Path) -> str:

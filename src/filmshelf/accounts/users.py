@@ -46,6 +46,9 @@ class Account:
     iso_639_1: str
     iso_3166_1: str
     include_adult: bool
+    is_admin: bool = False
+    disabled: bool = False
+    session_generation: int = 0
 
     @property
     def gravatar_hash(self) -> str:
@@ -63,20 +66,33 @@ class Account:
             iso_639_1=row.iso_639_1,
             iso_3166_1=row.iso_3166_1,
             include_adult=bool(row.include_adult),
+            is_admin=bool(row.is_admin),
+            disabled=bool(row.disabled),
+            session_generation=int(row.session_generation),
         )
 
 
-async def create_account(db: Database, *, username: str, password: str, now: float, name: str = "") -> Account:
-    """Create an account; raise UsernameRejected or passwords.PasswordRejected."""
+async def create_account(
+    db: Database, *, username: str, password: str, now: float, name: str = "", admin: bool | None = None
+) -> Account:
+    """Create an account; raise UsernameRejected or passwords.PasswordRejected.
+
+    `admin=None` makes the account an administrator only if it is the first one.
+    """
     if not USERNAME.fullmatch(username):
         raise UsernameRejected("usernames are 2-32 letters, digits, '_', '.' or '-'")
+    if len(name) > 128 or "\x00" in name:
+        raise UsernameRejected("display names have at most 128 characters")
     password_hash = passwords.hash_password(password)
     async with db.write() as conn:
         if await account_rows.account_by_username(conn, username) is not None:
             raise UsernameRejected(f"the username {username!r} is taken")
+        is_admin = admin if admin is not None else await account_rows.count_accounts(conn) == 0
         account_id = await account_rows.insert_account(
             conn, object_id=new_object_id(), username=username, name=name, password_hash=password_hash, now=now
         )
+        if is_admin:
+            await account_rows.set_account_flags(conn, account_id=account_id, is_admin=True)
         row = await account_rows.account_by_id(conn, account_id)
     return Account.from_row(row)
 
@@ -117,7 +133,7 @@ async def sign_in(db: Database, *, username: str, password: str, client_ip: str 
         row = await account_rows.account_by_username(conn, username)
     ok = await passwords.verify_password_async(row.password_hash if row else None, password)
     async with db.write() as conn:
-        if ok and row is not None:
+        if ok and row is not None and not row.disabled:
             for key in keys:
                 await account_rows.throttle_clear(conn, key)
             if passwords.needs_rehash(row.password_hash):
@@ -141,11 +157,55 @@ async def _record_failure(conn: Conn, key: str, now: float) -> None:
     await account_rows.throttle_put(conn, key=key, failures=failures, locked_until=locked_until, now=now)
 
 
-async def change_password(db: Database, *, account_id: int, password: str, now: float) -> None:
-    """Set a new password and revoke every access token of the account."""
+async def change_password(db: Database, *, account_id: int, password: str, now: float) -> int:
+    """Set a new password, revoke every access token of the account (and so the v3 sessions made
+    from them), and end every browser session; return the new session generation, which the
+    browser that made the change keeps."""
     from filmshelf.storage import auth as auth_rows
 
     new_hash = passwords.hash_password(password)
     async with db.write() as conn:
         await account_rows.set_password_hash(conn, account_id=account_id, password_hash=new_hash)
         await auth_rows.revoke_account_tokens(conn, account_id=account_id, now=now)
+        return await account_rows.bump_session_generation(conn, account_id=account_id)
+
+
+class PasswordMismatch(Exception):
+    """The current password given to a password change is wrong."""
+
+
+async def change_own_password(
+    db: Database, *, account_id: int, current_password: str, new_password: str, now: float
+) -> int:
+    """`change_password` after checking the current one (PasswordMismatch); the policy is checked first."""
+    passwords.check_policy(new_password)
+    async with db.read() as conn:
+        row = await account_rows.account_by_id(conn, account_id)
+    if row is None or not await passwords.verify_password_async(row.password_hash, current_password):
+        raise PasswordMismatch()
+    return await change_password(db, account_id=account_id, password=new_password, now=now)
+
+
+async def set_disabled(db: Database, *, account_id: int, disabled: bool, now: float) -> bool:
+    """Disable (or enable again) an account; False if there is none.
+
+    Disabling revokes every access token and v3 session of the account and ends its browser
+    sessions, in the database, so every instance refuses them at once. Enabling restores none.
+    """
+    from filmshelf.storage import auth as auth_rows
+    from filmshelf.storage import sessions as session_rows
+
+    async with db.write() as conn:
+        if await account_rows.account_by_id(conn, account_id) is None:
+            return False
+        await account_rows.set_account_flags(conn, account_id=account_id, disabled=disabled)
+        if disabled:
+            await auth_rows.revoke_account_tokens(conn, account_id=account_id, now=now)
+            await session_rows.revoke_account_sessions(conn, account_id=account_id, now=now)
+            await account_rows.bump_session_generation(conn, account_id=account_id)
+    return True
+
+
+async def all_accounts(conn: Conn) -> list[Account]:
+    """Every account, oldest first."""
+    return [Account.from_row(row) for row in await account_rows.all_accounts(conn)]
