@@ -150,6 +150,7 @@ def users_create(
     username: str,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
     name: Annotated[str, typer.Option(help="Display name.")] = "",
+    admin: Annotated[bool, typer.Option("--admin", help="Make the account an administrator.")] = False,
 ) -> None:
     """Create a user account (password from --password-stdin or a prompt)."""
     from filmshelf.accounts import passwords, users
@@ -163,7 +164,14 @@ def users_create(
     upgrade(settings.database_url)
 
     async def work(db: object) -> users.Account:
-        return await users.create_account(db, username=username, password=password, now=time.time(), name=name)  # type: ignore[arg-type]
+        return await users.create_account(
+            db,  # type: ignore[arg-type]
+            username=username,
+            password=password,
+            now=time.time(),
+            name=name,
+            admin=True if admin else None,
+        )
 
     try:
         account = run_with_db(settings, work)
@@ -244,7 +252,9 @@ def apps_list() -> None:
 
 def main() -> None:
     """Entry point of the console script."""
+    from filmshelf.cli.access import access_app
     from filmshelf.cli.catalog import catalog_app
 
     app.add_typer(catalog_app, name="catalog")
+    app.add_typer(access_app, name="access")
     app()

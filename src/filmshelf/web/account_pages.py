@@ -51,7 +51,7 @@ class SignUpPages(Controller):
         """The sign-up form (404 when sign-up is closed)."""
         if not services_of(request).settings.signup_open:
             return message(404, "Sign-up is closed", "Ask the administrator of this server for an account.")
-        return page("signup.html.j2", error=None, username="", name="")
+        return page("signup.html.j2", error=None, username="", display_name="")
 
     @post("/")
     async def submit_signup(self, request: AnyRequest) -> Response[Any] | Template:
@@ -75,7 +75,7 @@ class SignUpPages(Controller):
             except (users.UsernameRejected, passwords.PasswordRejected) as exc:
                 error = f"Refused: {exc}."
         if error is not None:
-            return page("signup.html.j2", 400, error=error, username=username, name=name)
+            return page("signup.html.j2", 400, error=error, username=username, display_name=name)
         request.set_session({"account_id": account.id, "generation": account.session_generation, ROTATE: True})
         return see_other("/account")
 
