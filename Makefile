@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Re-install when the dependency pins change.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: help run test bench lint check install chromium clean
+.PHONY: help run test bench lint check install chromium a11y clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -30,7 +30,12 @@ chromium: ## Install Debian's chromium for the browser tests when missing (needs
 	  else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests need it)"; fi; \
 	fi
 
-test: $(STAMP) chromium ## Run the whole test suite (SQLite, PostgreSQL, browser)
+a11y: ## Install axe-core from npm for the browser tests' accessibility check (tests/web/a11y)
+	@command -v npm >/dev/null || (apt-get install -y -qq npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq npm))
+	@stamp=tests/web/a11y/node_modules/.installed-$$(sha1sum tests/web/a11y/package-lock.json | cut -c1-12); \
+	if [ ! -f "$$stamp" ]; then (cd tests/web/a11y && npm ci --no-audit --no-fund --silent) && touch "$$stamp"; fi
+
+test: $(STAMP) chromium a11y ## Run the whole test suite (SQLite, PostgreSQL, browser)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff and mypy
