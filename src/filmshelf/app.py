@@ -9,7 +9,6 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import ResponseHeader
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware

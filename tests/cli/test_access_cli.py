@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from filmshelf.accounts import users
 from filmshelf.storage.engine import open_database
-from tests.cli.test_cli import env, run  # noqa: F401  (the env fixture)
+from tests.cli.test_cli import run
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    values = dict(os.environ)
+    values.pop("FILMSHELF_SECRET_KEY", None)
+    values.update(
+        FILMSHELF_DATA_DIR=str(tmp_path / "data"),
+        FILMSHELF_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    )
+    return values
 
 
 def create(env: dict[str, str], username: str) -> None:
@@ -39,9 +53,12 @@ def account(env: dict[str, str], username: str) -> users.Account | None:
     return asyncio.run(find())
 
 
-def test_access_commands(env: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
+def test_access_commands(env: dict[str, str], tmp_path: Path) -> None:
     create(env, "carol")
-    assert run(env, "users", "create", "dave", "--password-stdin", "--admin", stdin="a long enough password\n").returncode == 0
+    assert (
+        run(env, "users", "create", "dave", "--password-stdin", "--admin", stdin="a long enough password\n").returncode
+        == 0
+    )
     create(env, "erin")
     carol, dave, erin = account(env, "carol"), account(env, "dave"), account(env, "erin")
     assert carol and dave and erin
@@ -56,7 +73,9 @@ def test_access_commands(env: dict[str, str], tmp_path: Path) -> None:  # noqa: 
 
     listed = run(env, "access", "list", "--user", "carol", "--json")
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
-    revoked_access = json.loads(run(env, "access", "revoke", "--user", "carol", "--app", str(data["id"]), "--json").stdout)
+    revoked_access = json.loads(
+        run(env, "access", "revoke", "--user", "carol", "--app", str(data["id"]), "--json").stdout
+    )
     assert revoked_access == {"username": "carol", "app_id": data["id"], "ended": 0}
 
     changed = run(env, "users", "passwd", "erin", "--password-stdin", "--json", stdin="another long password\n")
@@ -69,10 +88,16 @@ def test_access_commands(env: dict[str, str], tmp_path: Path) -> None:  # noqa: 
     assert run(env, "users", "disable", "erin", "--enable").returncode == 0
     assert not account(env, "erin").disabled  # type: ignore[union-attr]
 
-    assert json.loads(run(env, "apps", "revoke", created["api_key"], "--json").stdout) == {"id": data["id"], "revoked": True}
+    assert json.loads(run(env, "apps", "revoke", created["api_key"], "--json").stdout) == {
+        "id": data["id"],
+        "revoked": True,
+    }
     after = json.loads(run(env, "apps", "show", str(data["id"]), "--json").stdout)
     assert after["revoked"] is True and after["read_access_token"] is None
-    assert json.loads(run(env, "apps", "delete", str(data["id"]), "--json").stdout) == {"id": data["id"], "deleted": True}
+    assert json.loads(run(env, "apps", "delete", str(data["id"]), "--json").stdout) == {
+        "id": data["id"],
+        "deleted": True,
+    }
     gone = run(env, "apps", "show", str(data["id"]))
     assert gone.returncode == 1 and "no such app" in gone.stderr
     assert run(env, "users", "disable", "nobody").returncode == 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,23 +36,6 @@ AXE_RUN = """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 
      nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"""
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """One headless chromium per test module."""
-    if not Path(CHROMIUM).exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is required in CI (make test installs Debian's chromium)")
-        pytest.skip(f"{CHROMIUM} not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 class Shots:
     """Numbered screenshots of one test."""
 
@@ -70,14 +52,6 @@ class Shots:
         path = self.folder / f"{self.count:02d}-{label}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
-
-
-@pytest.fixture
-def shots(request: pytest.FixtureRequest) -> Shots:
-    """Screenshots for this test (at least one is expected of every browser test)."""
-    taken = Shots(request.node.name)
-    yield taken  # type: ignore[misc]
-    assert taken.count > 0, "every browser test saves a screenshot"
 
 
 def axe_source() -> str:

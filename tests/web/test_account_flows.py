@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.conftest import AppCreds, LiveServer, bearer
@@ -24,14 +23,12 @@ def v3_session(server: LiveServer, creds: AppCreds, token: str) -> str:
 
 
 def v3_account(server: LiveServer, creds: AppCreds, session_id: str) -> int:
-    return server.client.get(
-        "/3/account", params={"api_key": creds.app.api_key, "session_id": session_id}
-    ).status_code
+    return server.client.get("/3/account", params={"api_key": creds.app.api_key, "session_id": session_id}).status_code
 
 
 def test_lists_made_in_the_browser_are_the_apis_lists(server: LiveServer, alice: Any, app_creds: AppCreds) -> None:
     token = server.sign_in(alice, app_creds)
-    api = {"headers": bearer(token)}
+    api = bearer(token)
     with browser(server) as client:
         sign_in(client, "alice")
         created = submit(client, "/lists", "/lists", {"name": "Heist night", "description": "crime", "public": "1"})
@@ -44,8 +41,10 @@ def test_lists_made_in_the_browser_are_the_apis_lists(server: LiveServer, alice:
         for media_type, media_id in (("movie", 550), ("movie", 603), ("tv", 1399)):
             added = submit(client, page, f"{page}/items", {"media_type": media_type, "media_id": str(media_id)})
             assert added.status_code == 303
-        submit(client, page, f"{page}/items/comment", {"media_type": "movie", "media_id": "550", "comment": "rules 1-2"})
-        details = server.client.get(f"/4/list/{list_id}", **api).json()
+        submit(
+            client, page, f"{page}/items/comment", {"media_type": "movie", "media_id": "550", "comment": "rules 1-2"}
+        )
+        details = server.client.get(f"/4/list/{list_id}", headers=api).json()
         assert [r.get("title") or r.get("name") for r in details["results"]] == [
             "Fight Club",
             "The Matrix",
@@ -56,12 +55,12 @@ def test_lists_made_in_the_browser_are_the_apis_lists(server: LiveServer, alice:
         for sort_by in ("title.asc", "vote_average.desc", "primary_release_date.desc", "original_order.desc"):
             shown = client.get(page, params={"sort_by": sort_by}).text
             titles = re.findall(r'<a href="/(?:movie|tv)/\d+">([^<]+)</a>', shown)
-            expected = server.client.get(f"/4/list/{list_id}", params={"sort_by": sort_by}, **api).json()["results"]
+            expected = server.client.get(f"/4/list/{list_id}", params={"sort_by": sort_by}, headers=api).json()["results"]
             assert titles == [r.get("title") or r.get("name") for r in expected], sort_by
         # Rename, describe, make private, save an order.
         edit = {"name": "Heist night (private)", "description": "only mine", "sort_by": "title.desc"}
         assert submit(client, page, f"{page}/edit", edit).status_code == 303
-        details = server.client.get(f"/4/list/{list_id}", **api).json()
+        details = server.client.get(f"/4/list/{list_id}", headers=api).json()
         assert (details["name"], details["description"], details["public"], details["sort_by"]) == (
             "Heist night (private)",
             "only mine",
@@ -74,11 +73,11 @@ def test_lists_made_in_the_browser_are_the_apis_lists(server: LiveServer, alice:
         assert refused.status_code == 422 and "name is required" in refused.text
         # Remove an item; the API's totals follow.
         submit(client, page, f"{page}/items/remove", {"media_type": "tv", "media_id": "1399"})
-        assert server.client.get(f"/4/list/{list_id}", **api).json()["total_results"] == 2
+        assert server.client.get(f"/4/list/{list_id}", headers=api).json()["total_results"] == 2
         # A list made through the API shows on the page, and deleting it in the browser deletes it.
         assert "Heist night (private)" in client.get("/lists").text
         assert submit(client, page, f"{page}/delete").headers["location"] == "/lists"
-    assert server.client.get(f"/4/list/{list_id}", **api).status_code == 404
+    assert server.client.get(f"/4/list/{list_id}", headers=api).status_code == 404
 
 
 @SQLITE_ONLY
@@ -110,8 +109,10 @@ def test_marks_and_ratings_from_title_pages(server: LiveServer, alice: Any, app_
         # Add to list from the title page.
         listed = submit(client, "/lists", "/lists", {"name": "From titles"})
         list_id = listed.headers["location"].rsplit("/", 1)[1]
-        assert submit(client, "/tv/1399", "/tv/1399/lists", {"list_id": list_id}).headers["location"].endswith(
-            "done=listed"
+        assert (
+            submit(client, "/tv/1399", "/tv/1399/lists", {"list_id": list_id})
+            .headers["location"]
+            .endswith("done=listed")
         )
         items = server.client.get(f"/4/list/{list_id}", headers=bearer(token)).json()["results"]
         assert [r["id"] for r in items] == [1399]
@@ -137,7 +138,11 @@ def test_password_change_ends_other_sessions_and_tokens(server: LiveServer, alic
             here,
             "/account/password",
             "/account/password",
-            {"current_password": "nope nope nope", "new_password": "a brand new one", "new_password_again": "a brand new one"},
+            {
+                "current_password": "nope nope nope",
+                "new_password": "a brand new one",
+                "new_password_again": "a brand new one",
+            },
         )
         assert wrong.status_code == 400 and "current password is wrong" in wrong.text
         changed = submit(
@@ -177,10 +182,9 @@ def test_signup_closed_by_default(server: LiveServer) -> None:
 
 @pytest.fixture
 def open_server(database_url: str, make_settings: Any) -> Any:
+    from filmshelf.clock import FixedClock
     from tests.conftest import LiveServer as Live
     from tests.conftest import start_server
-
-    from filmshelf.clock import FixedClock
 
     clock = FixedClock(1_790_000_000.0)
     uv, thread, base_url, (app, loop) = start_server(make_settings(database_url, signup_open=True), clock)
@@ -203,7 +207,9 @@ def test_signup_when_open_and_throttled(open_server: LiveServer) -> None:
         assert 'href="/admin"' not in client.get("/account").text  # signing up never makes an admin
         taken = submit(client, "/signup", "/signup", form)
         assert taken.status_code == 400 and "taken" in taken.text
-        short = submit(client, "/signup", "/signup", {**form, "username": "eve2", "password": "short", "password_again": "short"})
+        short = submit(
+            client, "/signup", "/signup", {**form, "username": "eve2", "password": "short", "password_again": "short"}
+        )
         assert short.status_code == 400 and "at least 8" in short.text
         codes = [submit(client, "/signup", "/signup", {**form, "username": f"x{i}"}).status_code for i in range(4)]
         assert codes[-1] == 429
@@ -304,7 +310,9 @@ def test_admin_creates_disables_and_resets(server: LiveServer, alice: Any) -> No
             disabled = submit(admin, "/admin/users", f"/admin/users/{bob.id}/disable", {"disabled": "1"})
             assert disabled.status_code == 303
             assert bobs.get("/account").status_code == 303  # his browser session ended
-            refused = bobs.post("/login", data={"username": "bob", "password": PASSWORD, "_csrf_token": csrf_of(bobs.get("/login"))})
+            refused = bobs.post(
+                "/login", data={"username": "bob", "password": PASSWORD, "_csrf_token": csrf_of(bobs.get("/login"))}
+            )
             assert refused.status_code == 401
         assert server.client.get(f"/4/account/{bob.object_id}/lists", headers=bearer(token)).status_code == 401
         assert server.client.get("/3/configuration", headers=creds.headers).status_code == 401  # his apps too

@@ -14,19 +14,19 @@ import pytest
 from filmshelf.accounts import media
 from filmshelf.lists import service
 from tests.conftest import AppCreds, LiveServer, bearer
-from tests.web.browsing import Shots, block_other_origins, chromium, serious_violations, shots, sign_in  # noqa: F401
+from tests.web.browsing import Shots, block_other_origins, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 PASSWORD = "correct horse battery"
 
 
-def new_page(chromium: Any, server: LiveServer, **options: Any) -> tuple[Any, Any, list[str]]:  # noqa: F811
+def new_page(chromium: Any, server: LiveServer, **options: Any) -> tuple[Any, Any, list[str]]:
     context = chromium.new_context(**options)
     outside = block_other_origins(context, server.base_url)
     return context, context.new_page(), outside
 
 
-def test_lists_flow(chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots) -> None:  # noqa: F811
+def test_lists_flow(chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots) -> None:
     token = server.sign_in(alice, app_creds)
     context, page, outside = new_page(chromium, server)
     try:
@@ -78,7 +78,9 @@ def test_lists_flow(chromium: Any, server: LiveServer, alice: Any, app_creds: Ap
     assert outside == []
 
 
-def test_title_page_heart_bookmark_stars(chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots) -> None:  # noqa: F811
+def test_title_page_heart_bookmark_stars(
+    chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots
+) -> None:
     token = server.sign_in(alice, app_creds)
     context, page, outside = new_page(chromium, server)
     try:
@@ -97,8 +99,12 @@ def test_title_page_heart_bookmark_stars(chromium: Any, server: LiveServer, alic
         page.wait_for_selector("#your-rating")
         shots.take(page, "marked")
         account = f"/4/account/{alice.object_id}"
-        assert [r["id"] for r in server.client.get(f"{account}/movie/favorites", headers=bearer(token)).json()["results"]] == [550]
-        assert [r["id"] for r in server.client.get(f"{account}/movie/watchlist", headers=bearer(token)).json()["results"]] == [550]
+        assert [
+            r["id"] for r in server.client.get(f"{account}/movie/favorites", headers=bearer(token)).json()["results"]
+        ] == [550]
+        assert [
+            r["id"] for r in server.client.get(f"{account}/movie/watchlist", headers=bearer(token)).json()["results"]
+        ] == [550]
         rated = server.client.get(f"{account}/movie/rated", headers=bearer(token)).json()["results"]
         assert [(r["id"], r["account_rating"]["value"]) for r in rated] == [(550, 8.5)]
         page.goto(f"{server.base_url}/account/ratings?media=movie")
@@ -115,7 +121,9 @@ def test_title_page_heart_bookmark_stars(chromium: Any, server: LiveServer, alic
     assert outside == []
 
 
-def test_password_change_and_sign_out(chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots) -> None:  # noqa: F811
+def test_password_change_and_sign_out(
+    chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots
+) -> None:
     token = server.sign_in(alice, app_creds)
     context, page, _ = new_page(chromium, server)
     elsewhere, other_page, _ = new_page(chromium, server)
@@ -142,7 +150,9 @@ def test_password_change_and_sign_out(chromium: Any, server: LiveServer, alice: 
         elsewhere.close()
 
 
-def test_approve_then_revoke_and_my_apps(chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots) -> None:  # noqa: F811
+def test_approve_then_revoke_and_my_apps(
+    chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots
+) -> None:
     token = server.request_token(app_creds)
     context, page, outside = new_page(chromium, server)
     try:
@@ -177,7 +187,7 @@ def test_approve_then_revoke_and_my_apps(chromium: Any, server: LiveServer, alic
     assert outside == []
 
 
-def test_admin_disables_a_user(chromium: Any, server: LiveServer, alice: Any, shots: Shots) -> None:  # noqa: F811
+def test_admin_disables_a_user(chromium: Any, server: LiveServer, alice: Any, shots: Shots) -> None:
     bob = server.create_user("bob")
     context, page, _ = new_page(chromium, server)
     try:
@@ -202,7 +212,7 @@ def test_admin_disables_a_user(chromium: Any, server: LiveServer, alice: Any, sh
     assert bob.id > alice.id
 
 
-def test_docs_offline_and_developer_page(chromium: Any, server: LiveServer, shots: Shots) -> None:  # noqa: F811
+def test_docs_offline_and_developer_page(chromium: Any, server: LiveServer, shots: Shots) -> None:
     context, page, outside = new_page(chromium, server)
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
@@ -238,14 +248,18 @@ def seed(server: LiveServer, alice: Any) -> int:
                 items=[service.ItemInput("movie", 550, "a comment"), service.ItemInput("tv", 1399)],
                 now=now,
             )
-        await media.set_mark(db, kind="favorite", account_id=alice.id, media_type="movie", media_id=603, on=True, now=now)
+        await media.set_mark(
+            db, kind="favorite", account_id=alice.id, media_type="movie", media_id=603, on=True, now=now
+        )
         await media.rate(db, account_id=alice.id, media_type="movie", media_id=550, value=8.0, now=now)
         return list_id
 
     return server.call(work())
 
 
-def test_every_page_is_accessible(chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots) -> None:  # noqa: F811
+def test_every_page_is_accessible(
+    chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots
+) -> None:
     list_id = seed(server, alice)
     server.sign_in(alice, app_creds)
     pages = [

@@ -1,4 +1,4 @@
-"""Authorization over every page × {owner, another user, signed out}, and over every form action.
+"""Authorization over every page by {owner, another user, signed out}, and over every form action.
 
 Engine-independent (the pages call the same domain functions on either engine): SQLite only.
 """
@@ -58,7 +58,9 @@ def world(server: LiveServer) -> Iterator[World]:
             await service.add_items(
                 conn, list_id=public, account_id=alice.id, items=[service.ItemInput("movie", 550)], now=now
             )
-        await media.set_mark(db, kind="favorite", account_id=alice.id, media_type="movie", media_id=603, on=True, now=now)
+        await media.set_mark(
+            db, kind="favorite", account_id=alice.id, media_type="movie", media_id=603, on=True, now=now
+        )
         await media.rate(db, account_id=alice.id, media_type="movie", media_id=550, value=8.5, now=now)
         return private, public
 
@@ -178,8 +180,16 @@ def test_forms_of_other_users_and_visitors_change_nothing(world: World) -> None:
         assert submit(other, "/apps", action).status_code == 404
     # Revoking "alice's app" from bob's access page ends only bob's grants (he has none).
     assert submit(other, "/account/access", f"/account/access/{world.app_id}/revoke").status_code == 303
-    for action in ("/admin/users", "/admin/users/1/disable", "/admin/users/1/password", f"/admin/apps/{world.app_id}/revoke"):
-        assert submit(other, "/account", action, {"username": "x1", "password": "p" * 12, "disabled": "1"}).status_code == 403
+    for action in (
+        "/admin/users",
+        "/admin/users/1/disable",
+        "/admin/users/1/password",
+        f"/admin/apps/{world.app_id}/revoke",
+    ):
+        assert (
+            submit(other, "/account", action, {"username": "x1", "password": "p" * 12, "disabled": "1"}).status_code
+            == 403
+        )
     # Everything still stands, read back through the API.
     listed = world.server.client.get(f"/4/list/{public}", headers=bearer(world.access_token))
     assert listed.status_code == 200 and listed.json()["name"] == PUBLIC_LIST
@@ -217,4 +227,3 @@ def test_forms_of_other_users_and_visitors_change_nothing(world: World) -> None:
         assert world.owner.post(action, data={"name": "x"}).status_code == 403, action
     listed = world.server.client.get(f"/4/list/{world.public_list}", headers=bearer(world.access_token))
     assert listed.json()["name"] == PUBLIC_LIST
-

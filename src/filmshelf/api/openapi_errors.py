@@ -42,7 +42,9 @@ _YEAR_PARAMS = {"year", "primary_release_year", "first_air_date_year"}
 def codes_for(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     """The TMDB status codes an operation can answer (sorted, without its 2xx)."""
     params = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
-    path_params = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict) and p.get("in") == "path"}
+    path_params = {
+        p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict) and p.get("in") == "path"
+    }
     codes = set(EVERY)
     codes.update(OWN_CODES.get(str(operation.get("operationId")), ()))
     if path_params:
@@ -53,9 +55,8 @@ def codes_for(path: str, method: str, operation: dict[str, Any]) -> list[int]:
         codes.add(5)
     if _V4_ACCOUNT.match(path):
         codes.update((3, 36))  # another account's path id; the app read token is not a user
-    if _V4_LIST.match(path):
-        if method != "get" or path.endswith("/clear"):
-            codes.update((36, 38, 5))  # a user token with write scope, the owner's, valid values
+    if _V4_LIST.match(path) and (method != "get" or path.endswith("/clear")):
+        codes.update((36, 38, 5))  # a user token with write scope, the owner's, valid values
     if _V3_SESSION_PATHS.match(path):
         codes.add(3)  # a session_id that is missing, ended or not this account's
         if method in {"post", "delete"}:

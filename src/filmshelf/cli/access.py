@@ -217,7 +217,13 @@ def access_list(
     if granted is None:
         raise _fail(f"no such user: {username}")
     rows = [
-        {"app_id": g.app_id, "name": g.name, "owner": g.owner_username, "access_tokens": g.tokens, "v3_sessions": g.sessions}
+        {
+            "app_id": g.app_id,
+            "name": g.name,
+            "owner": g.owner_username,
+            "access_tokens": g.tokens,
+            "v3_sessions": g.sessions,
+        }
         for g in granted
     ]
     if as_json:

@@ -94,7 +94,9 @@ async def revoke_grants(conn: Conn, *, account_id: int, app_id: int, now: float)
     )
     sessions = await conn.run(
         update(v3_sessions)
-        .where(v3_sessions.c.account_id == account_id, v3_sessions.c.app_id == app_id, v3_sessions.c.revoked_at.is_(None))
+        .where(
+            v3_sessions.c.account_id == account_id, v3_sessions.c.app_id == app_id, v3_sessions.c.revoked_at.is_(None)
+        )
         .values(revoked_at=now)
     )
     return tokens + sessions

@@ -250,7 +250,9 @@ async def account_lists_page(conn: Conn, *, account_id: int, offset: int, limit:
 
 
 # --- one title's state for one account (the title pages) ------------------------------------------
-async def title_state(conn: Conn, *, account_id: int, media_type: str, media_id: int) -> tuple[bool, bool, float | None]:
+async def title_state(
+    conn: Conn, *, account_id: int, media_type: str, media_id: int
+) -> tuple[bool, bool, float | None]:
     """(favorite, on the watchlist, rating or None) of one title for one account."""
     found: dict[str, Any] = {}
     for kind, table in _TABLES.items():

@@ -131,7 +131,9 @@ class AccountPages(Controller):
         return see_other("/account?done=password")
 
     @get(["/favorites", "/watchlist", "/ratings"])
-    async def show_entries(self, request: AnyRequest, sort_by: FromQuery[str | None] = None) -> Response[Any] | Template:
+    async def show_entries(
+        self, request: AnyRequest, sort_by: FromQuery[str | None] = None
+    ) -> Response[Any] | Template:
         """Favorites, watchlist or ratings of one media type, paged and sorted as the API does."""
         account = await signed_in_account(request)
         if account is None:

@@ -14,9 +14,9 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from filmshelf.api.guards import services_of
 from filmshelf.auth import access
 from filmshelf.auth import apps as app_rules
-from filmshelf.api.guards import services_of
 from filmshelf.errors import FilmshelfError, NotFound
 from filmshelf.web.common import (
     AnyRequest,
@@ -103,7 +103,9 @@ class MyAppsPages(Controller):
         return see_other(f"/apps/{app.id}")
 
     @get("/{app_id:str}")
-    async def show_app(self, request: AnyRequest, app_id: FromPath[str], done: FromQuery[str | None] = None) -> Response[Any] | Template:
+    async def show_app(
+        self, request: AnyRequest, app_id: FromPath[str], done: FromQuery[str | None] = None
+    ) -> Response[Any] | Template:
         """One app: its API key and read access token (owner only)."""
         account = await signed_in_account(request)
         if account is None:
@@ -124,7 +126,9 @@ class MyAppsPages(Controller):
             return to_login(request)
         services = services_of(request)
         number = parse_app_id(app_id)
-        await access.regenerate(services.db, app_id=number, owner_id=account.id, keys=services.keys, now=services.clock.now())
+        await access.regenerate(
+            services.db, app_id=number, owner_id=account.id, keys=services.keys, now=services.clock.now()
+        )
         services.app_tokens.forget(app_id=number)
         return see_other(f"/apps/{number}?done=regenerated")
 
@@ -136,6 +140,8 @@ class MyAppsPages(Controller):
             return to_login(request)
         services = services_of(request)
         number = parse_app_id(app_id)
-        await access.revoke_app(services.db, app_id=number, owner_id=account.id, keys=services.keys, now=services.clock.now())
+        await access.revoke_app(
+            services.db, app_id=number, owner_id=account.id, keys=services.keys, now=services.clock.now()
+        )
         services.app_tokens.forget(app_id=number)
         return see_other(f"/apps/{number}?done=revoked")

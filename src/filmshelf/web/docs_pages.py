@@ -93,9 +93,10 @@ class DocsPages(Controller):
         """How to point a client library at this server, and the libraries tested against it."""
         public_url = services_of(request).settings.public_url
         rows = [
-            {key: value.replace("{public_url}", public_url) if isinstance(value, str) else value for key, value in row.items()}
+            {
+                key: value.replace("{public_url}", public_url) if isinstance(value, str) else value
+                for key, value in row.items()
+            }
             for row in clients()
         ]
-        return page(
-            "developers.html.j2", account=await signed_in_account(request), clients=rows, public_url=public_url
-        )
+        return page("developers.html.j2", account=await signed_in_account(request), clients=rows, public_url=public_url)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import ResponseHeader
+from litestar.plugins.jinja import JinjaTemplateEngine
 
 from filmshelf.catalog import reference
 from filmshelf.errors import FilmshelfError
