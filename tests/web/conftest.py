@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI
+from filmshelf.clock import FixedClock
+from tests.conftest import IN_CI, LiveServer, start_server
 from tests.web.browsing import CHROMIUM, FLAGS, Shots
 
 
@@ -35,3 +36,15 @@ def shots(request: pytest.FixtureRequest) -> Iterator[Shots]:
     taken = Shots(request.node.name)
     yield taken
     assert taken.count > 0, "every browser test saves a screenshot"
+
+
+@pytest.fixture
+def open_server(database_url: str, make_settings: Any) -> Iterator[LiveServer]:
+    """The app with FILMSHELF_SIGNUP=open."""
+    clock = FixedClock(1_790_000_000.0)
+    uv, thread, base_url, (app, loop) = start_server(make_settings(database_url, signup_open=True), clock)
+    live = LiveServer(base_url=base_url, clock=clock, services=app.state.services, loop=loop, engine="sqlite")
+    yield live
+    live.client.close()
+    uv.should_exit = True
+    thread.join(timeout=20)

@@ -55,7 +55,9 @@ def test_lists_made_in_the_browser_are_the_apis_lists(server: LiveServer, alice:
         for sort_by in ("title.asc", "vote_average.desc", "primary_release_date.desc", "original_order.desc"):
             shown = client.get(page, params={"sort_by": sort_by}).text
             titles = re.findall(r'<a href="/(?:movie|tv)/\d+">([^<]+)</a>', shown)
-            expected = server.client.get(f"/4/list/{list_id}", params={"sort_by": sort_by}, headers=api).json()["results"]
+            expected = server.client.get(f"/4/list/{list_id}", params={"sort_by": sort_by}, headers=api).json()[
+                "results"
+            ]
             assert titles == [r.get("title") or r.get("name") for r in expected], sort_by
         # Rename, describe, make private, save an order.
         edit = {"name": "Heist night (private)", "description": "only mine", "sort_by": "title.desc"}
@@ -178,21 +180,6 @@ def test_signup_closed_by_default(server: LiveServer) -> None:
             "/signup", data={"username": "eve", "password": PASSWORD, "password_again": PASSWORD, "_csrf_token": token}
         )
         assert refused.status_code == 404
-
-
-@pytest.fixture
-def open_server(database_url: str, make_settings: Any) -> Any:
-    from filmshelf.clock import FixedClock
-    from tests.conftest import LiveServer as Live
-    from tests.conftest import start_server
-
-    clock = FixedClock(1_790_000_000.0)
-    uv, thread, base_url, (app, loop) = start_server(make_settings(database_url, signup_open=True), clock)
-    live = Live(base_url=base_url, clock=clock, services=app.state.services, loop=loop, engine="sqlite")
-    yield live
-    live.client.close()
-    uv.should_exit = True
-    thread.join(timeout=20)
 
 
 @SQLITE_ONLY

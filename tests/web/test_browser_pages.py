@@ -150,6 +150,25 @@ def test_password_change_and_sign_out(
         elsewhere.close()
 
 
+def test_sign_up_when_open(chromium: Any, open_server: LiveServer, shots: Shots) -> None:
+    server = open_server
+    context, page, outside = new_page(chromium, server)
+    try:
+        page.goto(server.base_url)
+        page.get_by_role("link", name="create an account").click()
+        page.fill("#username", "newcomer")
+        page.fill("#password", "a long new password")
+        page.fill("#password_again", "a long new password")
+        shots.take(page, "form")
+        page.click("#create-account")
+        page.wait_for_selector("#username")
+        assert page.inner_text("#username") == "newcomer"
+        shots.take(page, "signed-up")
+    finally:
+        context.close()
+    assert outside == []
+
+
 def test_approve_then_revoke_and_my_apps(
     chromium: Any, server: LiveServer, alice: Any, app_creds: AppCreds, shots: Shots
 ) -> None:
@@ -262,7 +281,9 @@ def test_every_page_is_accessible(
 ) -> None:
     list_id = seed(server, alice)
     server.sign_in(alice, app_creds)
+    approval = f"/auth/access?request_token={quote(server.request_token(app_creds), safe='')}"
     pages = [
+        approval, "/auth/access/approve?app=x", "/auth/access/deny?app=x",
         "/", "/login", "/search?q=the", "/movie/550", "/tv/1399", f"/lists/{list_id}", "/docs", "/developers",
         "/account", "/account/password", "/account/favorites?media=movie", "/account/watchlist",
         "/account/ratings?media=movie", "/account/recommendations?media=tv", "/account/access", "/lists", "/apps",
