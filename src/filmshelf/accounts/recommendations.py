@@ -29,9 +29,9 @@ from typing import Any
 
 import msgspec
 
-from filmshelf.accounts.media import PAGE_SIZE, Page
 from filmshelf.storage import account_media as rows
-from filmshelf.storage.engine import Database
+from filmshelf.storage.engine import Conn
+from filmshelf.wire import PAGE_SIZE, Page, offset_of
 
 FAVORITE_WEIGHT = 1.0
 WATCHLIST_WEIGHT = 0.5
@@ -197,23 +197,22 @@ def candidate_from_row(row: Any) -> Candidate:
     )
 
 
-async def recommendations_page(db: Database, *, account_id: int, media_type: str, page: int) -> Page:
+async def recommendations_page(conn: Conn, *, account_id: int, media_type: str, page: int) -> Page[Any]:
     """One page (20) of recommended titles of `media_type` for the account (rows are `titles` rows)."""
-    offset = (page - 1) * PAGE_SIZE
-    async with db.read() as conn:
-        signals = signals_from_rows(await rows.signal_rows(conn, account_id=account_id, media_type=media_type))
-        profile = build_profile(signals)
-        top = profile.top_genres()
-        ranked: list[int] = []
-        if top:
-            candidate_rows = await rows.candidate_rows(
-                conn, account_id=account_id, media_type=media_type, genre_ids=top, limit=CANDIDATE_CAP
-            )
-            by_id = {row.id: row for row in candidate_rows}
-            ranked = rank(profile, [candidate_from_row(row) for row in candidate_rows])
-        if not ranked:
-            total, found = await rows.popular_rows(
-                conn, account_id=account_id, media_type=media_type, offset=offset, limit=PAGE_SIZE
-            )
-            return Page(page=page, total_results=total, rows=found)
+    offset = offset_of(page)
+    signals = signals_from_rows(await rows.signal_rows(conn, account_id=account_id, media_type=media_type))
+    profile = build_profile(signals)
+    top = profile.top_genres()
+    ranked: list[int] = []
+    if top:
+        candidate_rows = await rows.candidate_rows(
+            conn, account_id=account_id, media_type=media_type, genre_ids=top, limit=CANDIDATE_CAP
+        )
+        by_id = {row.id: row for row in candidate_rows}
+        ranked = rank(profile, [candidate_from_row(row) for row in candidate_rows])
+    if not ranked:
+        total, found = await rows.popular_rows(
+            conn, account_id=account_id, media_type=media_type, offset=offset, limit=PAGE_SIZE
+        )
+        return Page(page=page, total_results=total, rows=found)
     return Page(page=page, total_results=len(ranked), rows=[by_id[i] for i in ranked[offset : offset + PAGE_SIZE]])

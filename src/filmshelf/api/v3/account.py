@@ -17,8 +17,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from filmshelf.accounts import media
 from filmshelf.accounts.users import Account
 from filmshelf.api.envelope import StatusBody, status_body
-from filmshelf.api.guards import app_caller, services_of
-from filmshelf.api.paging import parse_page
+from filmshelf.api.guards import Caller, services_of, session_caller, write_for
 from filmshelf.api.shapes import MovieResult, TvResult, media_result
 from filmshelf.api.v3.structs import (
     AccountDetails,
@@ -39,7 +38,7 @@ from filmshelf.api.v3.structs import (
 )
 from filmshelf.auth import sessions
 from filmshelf.errors import STATUS
-from filmshelf.storage.engine import Conn
+from filmshelf.wire import Page, parse_page, parse_path_id
 
 AnyRequest = Request[Any, Any, Any]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -47,21 +46,14 @@ NO_STORE = {"Cache-Control": "no-store"}
 _HTTP_FOR = {media.Outcome.CREATED: 201, media.Outcome.UPDATED: 201, media.Outcome.DELETED: 200}
 
 
-async def _session_account(request: AnyRequest, conn: Conn) -> Account:
-    services = services_of(request)
-    caller = await app_caller(request, conn)
-    return await sessions.account_of_session(
-        conn, app=caller.app, session_id=request.query_params.get("session_id"), now=services.clock.now()
-    )
-
-
-async def session_account(request: AnyRequest, path_account_id: str | None = None) -> Account:
-    """The account of the request's session; with a path id, it must name the same account."""
-    async with services_of(request).db.read() as conn:
-        account = await _session_account(request, conn)
+async def session_account(request: AnyRequest, path_account_id: str | None = None) -> Caller:
+    """The caller and its session's account; with a path id, it must name the same account."""
+    caller = await session_caller(request)
+    account = caller.account
+    assert account is not None  # session_caller always finds one
     if path_account_id is not None and path_account_id not in (str(account.id), account.object_id):
         raise sessions.AuthenticationFailed(detail="The account_id does not match the session.")
-    return account
+    return caller
 
 
 def outcome_response(outcome: media.Outcome) -> Response[StatusBody]:
@@ -91,12 +83,12 @@ class V3AccountController(Controller):
     @get("/", status_code=200, operation_id="accountDetailsBySession")
     async def get_account(self, request: AnyRequest) -> AccountDetails:
         """Details of the session's account (the classic form without an id)."""
-        return _details(await session_account(request))
+        return _details(_account(await session_account(request)))
 
     @get("/{account_id:str}", status_code=200, operation_id="accountDetails")
     async def get_account_by_id(self, request: AnyRequest, account_id: FromPath[str]) -> AccountDetails:
         """Details of the session's account."""
-        return _details(await session_account(request, account_id))
+        return _details(_account(await session_account(request, account_id)))
 
     @post("/{account_id:str}/favorite", status_code=201, operation_id="accountAddFavorite")
     async def mark_favorite(
@@ -215,8 +207,9 @@ class V3AccountController(Controller):
         self, request: AnyRequest, account_id: FromPath[str], page: FromQuery[str | None] = None
     ) -> AccountListsV3:
         """The session account's v4 lists (public and private) in v3's shape."""
-        account = await session_account(request, account_id)
-        found = await media.lists_page(services_of(request).db, account_id=account.id, page=parse_page(page))
+        caller = await session_account(request, account_id)
+        async with services_of(request).db.read() as conn:
+            found = await media.lists_page(conn, account_id=caller.account_id, page=parse_page(page))
         results = [
             AccountListV3(
                 description=row.description,
@@ -279,6 +272,11 @@ def _tv(row: Any) -> TvResult:
     return result
 
 
+def _account(caller: Caller) -> Account:
+    assert caller.account is not None  # session_account always finds one
+    return caller.account
+
+
 async def _entries(
     request: AnyRequest,
     account_id: str,
@@ -286,60 +284,57 @@ async def _entries(
     media_type: str,
     page: str | None,
     sort_by: str | None,
-) -> media.Page:
-    account = await session_account(request, account_id)
+) -> Page[Any]:
+    caller = await session_account(request, account_id)
     page_number = parse_page(page)
     sort = media.parse_sort(sort_by, media_type=media_type, v3=True)
-    return await media.entries_page(
-        services_of(request).db,
-        kind=kind,
-        account_id=account.id,
-        media_type=media_type,
-        sort=sort,
-        page=page_number,
-    )
+    async with services_of(request).db.read() as conn:
+        return await media.entries_page(
+            conn, kind=kind, account_id=caller.account_id, media_type=media_type, sort=sort, page=page_number
+        )
 
 
 async def _mark(
     request: AnyRequest, account_id: str, kind: media.MarkKind, media_type: Any, media_id: Any, flag: Any
 ) -> Response[StatusBody]:
-    account = await session_account(request, account_id)
+    caller = await session_account(request, account_id)
     parsed_type = media.parse_media_type(media_type)
     parsed_id = media.parse_media_id(media_id)
     on = media.parse_flag(flag, kind)
     services = services_of(request)
-    outcome = await media.set_mark(
-        services.db,
-        kind=kind,
-        account_id=account.id,
-        media_type=parsed_type,
-        media_id=parsed_id,
-        on=on,
-        now=services.clock.now(),
-    )
+    async with write_for(request, caller) as conn:
+        outcome = await media.set_mark(
+            conn,
+            kind=kind,
+            account_id=caller.account_id,
+            media_type=parsed_type,
+            media_id=parsed_id,
+            on=on,
+            now=services.clock.now(),
+        )
     return outcome_response(outcome)
 
 
 async def _rate(request: AnyRequest, media_type: str, raw_id: str, raw_value: Any) -> Response[StatusBody]:
-    account = await session_account(request)
-    media_id = media.parse_path_id(raw_id)
+    caller = await session_account(request)
+    media_id = parse_path_id(raw_id)
     value = media.parse_rating(raw_value)
     services = services_of(request)
-    outcome = await media.rate(
-        services.db,
-        account_id=account.id,
-        media_type=media_type,
-        media_id=media_id,
-        value=value,
-        now=services.clock.now(),
-    )
+    async with write_for(request, caller) as conn:
+        outcome = await media.rate(
+            conn,
+            account_id=caller.account_id,
+            media_type=media_type,
+            media_id=media_id,
+            value=value,
+            now=services.clock.now(),
+        )
     return outcome_response(outcome)
 
 
 async def _unrate(request: AnyRequest, media_type: str, raw_id: str) -> Response[StatusBody]:
-    account = await session_account(request)
-    media_id = media.parse_path_id(raw_id)
-    outcome = await media.unrate(
-        services_of(request).db, account_id=account.id, media_type=media_type, media_id=media_id
-    )
+    caller = await session_account(request)
+    media_id = parse_path_id(raw_id)
+    async with write_for(request, caller) as conn:
+        outcome = await media.unrate(conn, account_id=caller.account_id, media_type=media_type, media_id=media_id)
     return outcome_response(outcome)

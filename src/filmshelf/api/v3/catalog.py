@@ -14,7 +14,6 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from filmshelf.api.guards import app_caller, services_of
-from filmshelf.api.paging import parse_page
 from filmshelf.api.shapes import MovieResult, TvResult, media_result
 from filmshelf.api.v3.structs import (
     AppendedChanges,
@@ -36,6 +35,7 @@ from filmshelf.api.v3.structs import (
     TvSearchPage,
 )
 from filmshelf.catalog import lookup, reference
+from filmshelf.wire import Page, parse_page
 
 AnyRequest = Request[Any, Any, Any]
 # `query` is a name Litestar reserves for the whole query string: the search text arrives under it.
@@ -190,9 +190,9 @@ def tv_details(row: Any, appends: list[str]) -> TvDetails:
 async def _title(
     request: AnyRequest, media_type: str, raw_id: str, append_to_response: str | None
 ) -> tuple[Any, list[str]]:
+    await app_caller(request)
+    appends = lookup.parse_appends(append_to_response)
     async with services_of(request).db.read() as conn:
-        await app_caller(request, conn)
-        appends = lookup.parse_appends(append_to_response)
         row = await lookup.title_or_raise(conn, media_type, raw_id)
     return row, appends
 
@@ -205,11 +205,11 @@ async def _search(
     page: str | None,
     include_adult: str | None,
     years: tuple[str | None, ...],
-) -> lookup.SearchPage:
+) -> Page[Any]:
+    await app_caller(request)
+    page_number = parse_page(page)
+    year = lookup.parse_year(*years)
     async with services_of(request).db.read() as conn:
-        await app_caller(request, conn)
-        page_number = parse_page(page)
-        year = lookup.parse_year(*years)
         return await lookup.search(
             conn,
             media_type=media_type,
@@ -311,8 +311,7 @@ class CatalogController(Controller):
 
 
 async def _require_app(request: AnyRequest) -> None:
-    async with services_of(request).db.read() as conn:
-        await app_caller(request, conn)
+    await app_caller(request)
 
 
 class ReferenceController(Controller):
