@@ -211,7 +211,13 @@ async def _recheck(conn: Conn, caller: Caller, now: float) -> None:
 @asynccontextmanager
 async def write_for(request: AnyRequest, caller: Caller) -> AsyncIterator[Conn]:
     """One write transaction for an authenticated caller, re-checked inside it (see the module doc)."""
-    services = services_of(request)
+    async with transaction_for(services_of(request), caller) as conn:
+        yield conn
+
+
+@asynccontextmanager
+async def transaction_for(services: Services, caller: Caller) -> AsyncIterator[Conn]:
+    """`write_for` without the request (pages and tests hold the services directly)."""
     async with services.db.write() as conn:
         await _recheck(conn, caller, services.clock.now())
         yield conn
