@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from filmshelf.errors import FilmshelfError, InvalidParameters, NotFound, ValidationFailed
+from filmshelf.lists.service import ListInfo, ListSummary
 from filmshelf.storage import account_media as rows
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage.engine import Conn
@@ -206,7 +207,11 @@ async def entries_page(
     return Page(page=page, total_results=total, rows=found)
 
 
-async def lists_page(conn: Conn, *, account_id: int, page: int) -> Page[Any]:
+async def lists_page(conn: Conn, *, account_id: int, page: int) -> Page[ListSummary]:
     """One page (20) of the account's own v4 lists (public and private), newest first."""
     total, found = await rows.account_lists_page(conn, account_id=account_id, offset=offset_of(page), limit=PAGE_SIZE)
-    return Page(page=page, total_results=total, rows=found)
+    summaries = [
+        ListSummary(info=ListInfo.from_row(row), poster_path=row.poster_path, backdrop_path=row.backdrop_path)
+        for row in found
+    ]
+    return Page(page=page, total_results=total, rows=summaries)

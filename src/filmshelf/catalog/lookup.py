@@ -11,18 +11,17 @@ Rules kept here (the routes only parse and shape):
 
 from __future__ import annotations
 
-from typing import Any
-
 from filmshelf.errors import FilmshelfError, InvalidParameters, NotFound
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage.engine import Conn
+from filmshelf.storage.records import Title
 from filmshelf.wire import PAGE_SIZE, Page, offset_of, parse_path_id
 
 MAX_APPENDS = 20
 MAX_QUERY_CHARS = 500
 
 
-async def title_or_raise(conn: Conn, media_type: str, raw_id: str) -> Any:
+async def title_or_raise(conn: Conn, media_type: str, raw_id: str) -> Title:
     """The catalog row of a movie or TV show named by a path id; NotFound (404 / 34) if absent."""
     row = await catalog_rows.get_title(conn, media_type, parse_path_id(raw_id))
     if row is None:
@@ -75,7 +74,7 @@ async def search(
     page: int,
     include_adult: bool,
     year: int | None,
-) -> Page[Any]:
+) -> Page[Title]:
     """Search the titles of `media_type` (see the module docstring for the rules)."""
     needle = (query or "").strip().lower()[:MAX_QUERY_CHARS]
     if not needle:

@@ -38,6 +38,7 @@ from filmshelf.api.v3.structs import (
 )
 from filmshelf.auth import sessions
 from filmshelf.errors import STATUS
+from filmshelf.storage.records import AccountEntry, Title
 from filmshelf.wire import Page, parse_page, parse_path_id
 
 AnyRequest = Request[Any, Any, Any]
@@ -116,7 +117,7 @@ class V3AccountController(Controller):
         found = await _entries(request, account_id, "favorite", "movie", page, sort_by)
         return AccountMoviesV3(
             page=found.page,
-            results=[_movie(row) for row in found.rows],
+            results=[_movie(entry.title) for entry in found.rows],
             total_pages=found.total_pages,
             total_results=found.total_results,
         )
@@ -133,7 +134,7 @@ class V3AccountController(Controller):
         found = await _entries(request, account_id, "favorite", "tv", page, sort_by)
         return AccountTvV3(
             page=found.page,
-            results=[_tv(row) for row in found.rows],
+            results=[_tv(entry.title) for entry in found.rows],
             total_pages=found.total_pages,
             total_results=found.total_results,
         )
@@ -150,7 +151,7 @@ class V3AccountController(Controller):
         found = await _entries(request, account_id, "watchlist", "movie", page, sort_by)
         return AccountMoviesV3(
             page=found.page,
-            results=[_movie(row) for row in found.rows],
+            results=[_movie(entry.title) for entry in found.rows],
             total_pages=found.total_pages,
             total_results=found.total_results,
         )
@@ -167,7 +168,7 @@ class V3AccountController(Controller):
         found = await _entries(request, account_id, "watchlist", "tv", page, sort_by)
         return AccountTvV3(
             page=found.page,
-            results=[_tv(row) for row in found.rows],
+            results=[_tv(entry.title) for entry in found.rows],
             total_pages=found.total_pages,
             total_results=found.total_results,
         )
@@ -182,7 +183,7 @@ class V3AccountController(Controller):
     ) -> RatedMoviesV3:
         """The session account's rated movies, each with its `rating`."""
         found = await _entries(request, account_id, "rated", "movie", page, sort_by)
-        results = [RatedMovieV3(**msgspec.structs.asdict(_movie(row)), rating=float(row.rating)) for row in found.rows]
+        results = [RatedMovieV3(**msgspec.structs.asdict(_movie(e.title)), rating=e.rating or 0.0) for e in found.rows]
         return RatedMoviesV3(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )
@@ -197,7 +198,7 @@ class V3AccountController(Controller):
     ) -> RatedTvPageV3:
         """The session account's rated shows, each with its `rating`."""
         found = await _entries(request, account_id, "rated", "tv", page, sort_by)
-        results = [RatedTvV3(**msgspec.structs.asdict(_tv(row)), rating=float(row.rating)) for row in found.rows]
+        results = [RatedTvV3(**msgspec.structs.asdict(_tv(e.title)), rating=e.rating or 0.0) for e in found.rows]
         return RatedTvPageV3(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )
@@ -212,16 +213,16 @@ class V3AccountController(Controller):
             found = await media.lists_page(conn, account_id=caller.account_id, page=parse_page(page))
         results = [
             AccountListV3(
-                description=row.description,
+                description=summary.info.description,
                 favorite_count=0,
-                id=row.id,
-                item_count=int(row.item_count),
-                iso_639_1=row.iso_639_1,
+                id=summary.info.id,
+                item_count=summary.info.item_count,
+                iso_639_1=summary.info.iso_639_1,
                 list_type="movie",
-                name=row.name,
-                poster_path=row.poster_path,
+                name=summary.info.name,
+                poster_path=summary.poster_path,
             )
-            for row in found.rows
+            for summary in found.rows
         ]
         return AccountListsV3(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
@@ -260,13 +261,13 @@ class V3RatingController(Controller):
         return await _unrate(request, "tv", series_id)
 
 
-def _movie(row: Any) -> MovieResult:
+def _movie(row: Title) -> MovieResult:
     result = media_result(row, with_media_type=False)
     assert isinstance(result, MovieResult)
     return result
 
 
-def _tv(row: Any) -> TvResult:
+def _tv(row: Title) -> TvResult:
     result = media_result(row, with_media_type=False)
     assert isinstance(result, TvResult)
     return result
@@ -284,7 +285,7 @@ async def _entries(
     media_type: str,
     page: str | None,
     sort_by: str | None,
-) -> Page[Any]:
+) -> Page[AccountEntry]:
     caller = await session_account(request, account_id)
     page_number = parse_page(page)
     sort = media.parse_sort(sort_by, media_type=media_type, v3=True)

@@ -17,7 +17,7 @@ from filmshelf.api.guards import services_of, user_caller
 from filmshelf.api.shapes import AccountRating, MovieResult, TvResult, media_result
 from filmshelf.api.v4.structs import AccountListsPage, AccountListSummary, AccountMoviesPage, AccountTvPage
 from filmshelf.errors import FilmshelfError
-from filmshelf.lists import rules as list_rules
+from filmshelf.storage.records import AccountEntry
 from filmshelf.wire import Page, iso_millis, parse_page, utc_text
 
 AnyRequest = Request[Any, Any, Any]
@@ -46,8 +46,9 @@ async def owner_account_id(request: AnyRequest, account_object_id: str) -> int:
     return caller.user.account_id
 
 
-def _rating(row: Any) -> AccountRating:
-    return AccountRating(created_at=iso_millis(float(row.entry_created_at)), value=float(row.rating))
+def _rating(entry: AccountEntry) -> AccountRating:
+    assert entry.rating is not None  # rated entries always carry their rating
+    return AccountRating(created_at=iso_millis(entry.created_at), value=entry.rating)
 
 
 def _movie_page(found: Page[Any], results: list[MovieResult | TvResult]) -> AccountMoviesPage:
@@ -80,10 +81,10 @@ async def _entries(
             conn, kind=kind, account_id=account_id, media_type=media_type, sort=sort, page=page_number
         )
     if kind == "rated":
-        results = [media_result(row, with_media_type=False, rating=_rating(row)) for row in found.rows]
+        results = [media_result(e.title, with_media_type=False, rating=_rating(e)) for e in found.rows]
     else:
         # As TMDB: watchlist results name their media_type, favorites do not.
-        results = [media_result(row, with_media_type=kind == "watchlist") for row in found.rows]
+        results = [media_result(e.title, with_media_type=kind == "watchlist") for e in found.rows]
     return found, results
 
 
@@ -121,24 +122,24 @@ class V4AccountController(Controller):
             AccountListSummary(
                 account_object_id=account_object_id,
                 adult=0,
-                average_rating=list_rules.average_rating(float(row.vote_sum), int(row.item_count)),
-                backdrop_path=row.backdrop_path,
-                created_at=utc_text(float(row.created_at)),
-                description=row.description,
+                average_rating=summary.info.average_rating,
+                backdrop_path=summary.backdrop_path,
+                created_at=utc_text(summary.info.created_at),
+                description=summary.info.description,
                 featured=0,
-                id=row.id,
-                iso_3166_1=row.iso_3166_1,
-                iso_639_1=row.iso_639_1,
-                name=row.name,
-                number_of_items=int(row.item_count),
-                poster_path=row.poster_path,
-                public=1 if row.public else 0,
-                revenue=int(row.revenue),
-                runtime=int(row.runtime),
-                sort_by=LIST_SORT_CODES.get(row.sort_by, 1),
-                updated_at=utc_text(float(row.updated_at)),
+                id=summary.info.id,
+                iso_3166_1=summary.info.iso_3166_1,
+                iso_639_1=summary.info.iso_639_1,
+                name=summary.info.name,
+                number_of_items=summary.info.item_count,
+                poster_path=summary.poster_path,
+                public=1 if summary.info.public else 0,
+                revenue=summary.info.revenue,
+                runtime=summary.info.runtime,
+                sort_by=LIST_SORT_CODES.get(summary.info.sort_by, 1),
+                updated_at=utc_text(summary.info.updated_at),
             )
-            for row in found.rows
+            for summary in found.rows
         ]
         return AccountListsPage(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
