@@ -267,10 +267,11 @@ def seed(server: LiveServer, alice: Any) -> int:
                 items=[service.ItemInput("movie", 550, "a comment"), service.ItemInput("tv", 1399)],
                 now=now,
             )
-        await media.set_mark(
-            db, kind="favorite", account_id=alice.id, media_type="movie", media_id=603, on=True, now=now
-        )
-        await media.rate(db, account_id=alice.id, media_type="movie", media_id=550, value=8.0, now=now)
+        async with db.write() as conn:
+            await media.set_mark(
+                conn, kind="favorite", account_id=alice.id, media_type="movie", media_id=603, on=True, now=now
+            )
+            await media.rate(conn, account_id=alice.id, media_type="movie", media_id=550, value=8.0, now=now)
         return list_id
 
     return server.call(work())

@@ -58,10 +58,11 @@ def world(server: LiveServer) -> Iterator[World]:
             await service.add_items(
                 conn, list_id=public, account_id=alice.id, items=[service.ItemInput("movie", 550)], now=now
             )
-        await media.set_mark(
-            db, kind="favorite", account_id=alice.id, media_type="movie", media_id=603, on=True, now=now
-        )
-        await media.rate(db, account_id=alice.id, media_type="movie", media_id=550, value=8.5, now=now)
+        async with db.write() as conn:
+            await media.set_mark(
+                conn, kind="favorite", account_id=alice.id, media_type="movie", media_id=603, on=True, now=now
+            )
+            await media.rate(conn, account_id=alice.id, media_type="movie", media_id=550, value=8.5, now=now)
         return private, public
 
     private, public = server.call(seed())

@@ -14,7 +14,6 @@ from litestar.response import Template
 
 from filmshelf.accounts import media, passwords, recommendations, users
 from filmshelf.api.guards import services_of
-from filmshelf.api.paging import parse_page
 from filmshelf.errors import FilmshelfError
 from filmshelf.web.common import (
     AnyRequest,
@@ -28,6 +27,7 @@ from filmshelf.web.common import (
     to_login,
 )
 from filmshelf.web.session_store import ROTATE
+from filmshelf.wire import Page, parse_page
 
 KINDS: dict[str, tuple[media.EntryKind, str]] = {
     "favorites": ("favorite", "Favorites"),
@@ -171,9 +171,10 @@ class AccountPages(Controller):
             number = parse_page(request.query_params.get("page"))
         except FilmshelfError:
             return not_found(account)
-        found = await recommendations.recommendations_page(
-            services_of(request).db, account_id=account.id, media_type=media_type, page=number
-        )
+        async with services_of(request).db.read() as conn:
+            found = await recommendations.recommendations_page(
+                conn, account_id=account.id, media_type=media_type, page=number
+            )
         return page("recommendations.html.j2", account=account, media=media_type, found=found)
 
 
@@ -183,7 +184,8 @@ def _media_sort(raw: str | None, media_type: str) -> media.Sort:
 
 async def _entries(
     services: Any, kind: media.EntryKind, account_id: int, media_type: str, sort: media.Sort, number: int
-) -> media.Page:
-    return await media.entries_page(
-        services.db, kind=kind, account_id=account_id, media_type=media_type, sort=sort, page=number
-    )
+) -> Page[Any]:
+    async with services.db.read() as conn:
+        return await media.entries_page(
+            conn, kind=kind, account_id=account_id, media_type=media_type, sort=sort, page=number
+        )

@@ -14,7 +14,6 @@ from litestar.response import Template
 
 from filmshelf.accounts import media
 from filmshelf.api.guards import services_of
-from filmshelf.api.paging import PAGE_SIZE, parse_page
 from filmshelf.catalog import lookup
 from filmshelf.errors import FilmshelfError
 from filmshelf.lists import rules, service
@@ -28,6 +27,7 @@ from filmshelf.web.common import (
     throttled,
     to_login,
 )
+from filmshelf.wire import PAGE_SIZE, parse_page, parse_path_id
 
 SORT_LABELS = {
     "original_order.asc": "Order added (first to last)",
@@ -65,7 +65,8 @@ class ListsPages(Controller):
             number = parse_page(request.query_params.get("page"))
         except FilmshelfError:
             return not_found(account)
-        found = await media.lists_page(services_of(request).db, account_id=account.id, page=number)
+        async with services_of(request).db.read() as conn:
+            found = await media.lists_page(conn, account_id=account.id, page=number)
         return page("lists.html.j2", account=account, found=found)
 
     @post("/")
@@ -204,7 +205,7 @@ async def _items(request: AnyRequest, list_id: str, action: str) -> Response[Any
     form = await form_of(request)
     number = rules.parse_list_id(list_id)
     media_type = form.get("media_type", "")
-    media_id = media.parse_path_id(form.get("media_id", ""))
+    media_id = parse_path_id(form.get("media_id", ""))
     comment = _text(form, "comment", rules.COMMENT_MAX) or None
     item = service.ItemInput(media_type=media_type, media_id=media_id, comment=comment)
     services = services_of(request)

@@ -12,7 +12,6 @@ from litestar.response import Template
 
 from filmshelf.accounts import media
 from filmshelf.api.guards import services_of
-from filmshelf.api.paging import parse_page
 from filmshelf.catalog import lookup, reference
 from filmshelf.errors import FilmshelfError
 from filmshelf.lists import rules, service
@@ -27,6 +26,7 @@ from filmshelf.web.common import (
     throttled,
     to_login,
 )
+from filmshelf.wire import parse_page, parse_path_id
 
 RATING_CHOICES = [x / 2 for x in range(20, 0, -1)]
 POSTER_SIZE = "w342"
@@ -37,11 +37,9 @@ def image_base() -> str:
     return reference.configuration()["images"]["secure_base_url"]
 
 
-def genre_names(media_type: str, raw: str | None) -> list[str]:
-    """Names of a title's genres (from the catalog's JSON text), unknown ids left out."""
-    from filmshelf.accounts.recommendations import decode_genres
-
-    names = (reference.genre_name(media_type, genre) for genre in decode_genres(raw))
+def genre_names(media_type: str, genre_ids: tuple[int, ...]) -> list[str]:
+    """Names of a title's genres, unknown ids left out."""
+    names = (reference.genre_name(media_type, genre) for genre in genre_ids)
     return [name for name in names if name]
 
 
@@ -121,21 +119,23 @@ class TitlePages(Controller):
         account = await signed_in_account(request)
         if account is None:
             return to_login(request)
-        media_type, number = _media_type(request), media.parse_path_id(media_id)
+        media_type, number = _media_type(request), parse_path_id(media_id)
         form = await form_of(request)
         services = services_of(request)
         if form.get("clear"):
-            await media.unrate(services.db, account_id=account.id, media_type=media_type, media_id=number)
+            async with services.db.write() as conn:
+                await media.unrate(conn, account_id=account.id, media_type=media_type, media_id=number)
         else:
             value = media.parse_rating(form.get("value"))
-            await media.rate(
-                services.db,
-                account_id=account.id,
-                media_type=media_type,
-                media_id=number,
-                value=value,
-                now=services.clock.now(),
-            )
+            async with services.db.write() as conn:
+                await media.rate(
+                    conn,
+                    account_id=account.id,
+                    media_type=media_type,
+                    media_id=number,
+                    value=value,
+                    now=services.clock.now(),
+                )
         return see_other(local_path(form.get("next") or f"/{media_type}/{number}"))
 
     @post(["/movie/{media_id:str}/lists", "/tv/{media_id:str}/lists"])
@@ -144,7 +144,7 @@ class TitlePages(Controller):
         account = await signed_in_account(request)
         if account is None:
             return to_login(request)
-        media_type, number = _media_type(request), media.parse_path_id(media_id)
+        media_type, number = _media_type(request), parse_path_id(media_id)
         form = await form_of(request)
         list_id = rules.parse_list_id(form.get("list_id", ""))
         services = services_of(request)
@@ -168,16 +168,17 @@ async def _mark(request: AnyRequest, media_id: str, kind: media.MarkKind) -> Res
     account = await signed_in_account(request)
     if account is None:
         return to_login(request)
-    media_type, number = _media_type(request), media.parse_path_id(media_id)
+    media_type, number = _media_type(request), parse_path_id(media_id)
     form = await form_of(request)
     services = services_of(request)
-    await media.set_mark(
-        services.db,
-        kind=kind,
-        account_id=account.id,
-        media_type=media_type,
-        media_id=number,
-        on=form.get("on") == "1",
-        now=services.clock.now(),
-    )
+    async with services.db.write() as conn:
+        await media.set_mark(
+            conn,
+            kind=kind,
+            account_id=account.id,
+            media_type=media_type,
+            media_id=number,
+            on=form.get("on") == "1",
+            now=services.clock.now(),
+        )
     return see_other(local_path(form.get("next") or f"/{media_type}/{number}"))
