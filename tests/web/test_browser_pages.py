@@ -70,6 +70,7 @@ def test_lists_flow(chromium: Any, server: LiveServer, alice: Any, app_creds: Ap
         page.wait_for_selector("#visibility")
         assert page.inner_text("#visibility") == "Private"
         assert server.client.get(share).status_code == 404
+        page.click("#delete-open")
         page.click("#delete-list")
         page.wait_for_url(f"{server.base_url}/lists")
         shots.take(page, "deleted")

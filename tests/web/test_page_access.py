@@ -151,6 +151,7 @@ def test_every_page_for_owner_other_user_and_visitor(world: World) -> None:
         page = client.get(path)
         assert page.status_code == 200 and "Fight Club" in page.text
         assert 'id="save-list"' not in page.text and 'id="delete-list"' not in page.text
+        assert "Add titles" not in page.text
 
     # Headers of every page.
     for path in [*MINE, *OPEN, *ADMIN, f"/lists/{world.public_list}", f"/apps/{world.app_id}"]:
