@@ -19,6 +19,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from filmshelf import __version__
+from filmshelf.accounts.passwords import Hasher
 from filmshelf.api.envelope import (
     filmshelf_error_handler,
     http_error_handler,
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         clock=clock or SystemClock(),
         keys=Keys.derive(settings.secret_key),
         limiter=limiter,
+        hasher=Hasher(settings.argon2),
     )
 
     @asynccontextmanager

@@ -74,7 +74,8 @@ def test_non_canonical_paths_are_refused_not_routed(limited: LiveServer, target:
 
 
 @pytest.mark.parametrize(
-    ("index", "target"), list(enumerate(["//3/movie/550", "/3//movie/550", "/%2F3/movie/550", "/3/movie/550/", "/login"]))
+    ("index", "target"),
+    list(enumerate(["//3/movie/550", "/3//movie/550", "/%2F3/movie/550", "/3/movie/550/", "/login"])),
 )
 def test_an_exhausted_address_is_limited_on_every_path(limited: LiveServer, index: int, target: str) -> None:
     address = f"127.0.6.{index + 1}"

@@ -16,6 +16,7 @@ import hashlib
 import time
 
 from filmshelf.accounts import users
+from filmshelf.accounts.passwords import Hasher
 from filmshelf.auth.access_tokens import verify_access_token
 from filmshelf.auth.apps import App
 from filmshelf.auth.tokens import Keys, TokenError, new_session_id, peek_claims
@@ -115,6 +116,7 @@ async def new_request_token(db: Database, *, app: App, now: float) -> tuple[str,
 async def validate_with_login(
     db: Database,
     *,
+    hasher: Hasher,
     app: App,
     request_token: str | None,
     username: str | None,
@@ -138,7 +140,7 @@ async def validate_with_login(
         raise InvalidRequestToken()
     try:
         account = await users.sign_in(
-            db, username=username[:64], password=password[:1024], client_ip=client_ip, now=now
+            db, hasher=hasher, username=username[:64], password=password[:1024], client_ip=client_ip, now=now
         )
     except users.SignInThrottled as exc:
         raise RateLimited(detail=str(int(exc.retry_after) + 1)) from exc

@@ -79,11 +79,19 @@ class SignInPages(Controller):
         client_ip = request.client.host if request.client else None
         try:
             account = await users.sign_in(
-                services.db, username=username, password=password, client_ip=client_ip, now=services.clock.now()
+                services.db,
+                hasher=services.hasher,
+                username=username,
+                password=password,
+                client_ip=client_ip,
+                now=services.clock.now(),
             )
         except users.SignInThrottled as exc:
-            message = f"Too many failed sign-ins. Try again in {int(exc.retry_after) + 1} seconds."
-            return page("login.html.j2", 429, next=next_path, error=message, username=username)
+            wait = int(exc.retry_after) + 1
+            message = f"Too many sign-in attempts. Try again in {wait} seconds."
+            response = page("login.html.j2", 429, next=next_path, error=message, username=username)
+            response.headers["Retry-After"] = str(wait)
+            return response
         except users.SignInRefused:
             message = "Invalid username or password."
             return page("login.html.j2", 401, next=next_path, error=message, username=username)

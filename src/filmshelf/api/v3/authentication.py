@@ -80,6 +80,7 @@ class V3AuthenticationController(Controller):
             caller = await app_caller(request, conn)
         expires_at = await sessions.validate_with_login(
             services.db,
+            hasher=services.hasher,
             app=caller.app,
             request_token=data.request_token,
             username=data.username,
