@@ -42,6 +42,8 @@ def is_canonical(path: str, raw_path: bytes | None) -> bool:
         lowered = raw_path.lower()
         if b"%2f" in lowered or b"%5c" in lowered:
             return False
+    if "." not in path:
+        return True
     segments = path.split("/")
     return "." not in segments and ".." not in segments
 
