@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from filmshelf.api.front_door import is_canonical
 from filmshelf.clock import FixedClock
+from filmshelf.errors import STATUS
 from tests.conftest import LiveServer, start_server
 
 
@@ -66,28 +68,44 @@ NON_CANONICAL = [
 ]
 
 
-@pytest.mark.parametrize("target", NON_CANONICAL)
-def test_non_canonical_paths_are_refused_not_routed(limited: LiveServer, target: str) -> None:
-    status, body = raw_get(limited, target, "127.0.5.1")
-    assert status == 404, (target, status, body)
-    assert body["success"] is False and body["status_code"] == 34
+def test_non_canonical_paths_are_refused_not_routed(limited: LiveServer) -> None:
+    for index, target in enumerate(NON_CANONICAL):
+        status, body = raw_get(limited, target, f"127.0.5.{index + 1}")
+        assert status == 404, (target, status, body)
+        assert body == {"success": False, "status_code": 34, "status_message": STATUS[34].message}
+    status, body = raw_get(limited, "/3/movie/550?language=en-US", "127.0.5.1")
+    assert status == 401 and body["status_code"] == 7  # the canonical spelling still routes
+
+
+def test_an_exhausted_address_is_limited_on_every_path(limited: LiveServer) -> None:
+    spellings = ["//3/movie/550", "/3//movie/550", "/%2F3/movie/550", "/3/movie/550/", "/login", "/openapi.json"]
+    for index, target in enumerate(spellings):
+        address = f"127.0.6.{index + 1}"
+        statuses = [raw_get(limited, "/3/movie/550", address)[0] for _ in range(5)]
+        assert statuses == [401] * 5  # forged token, but the bucket is spent
+        status, body = raw_get(limited, target, address)
+        assert status == 429, (target, status, body)
+        assert body["status_code"] == 25
 
 
 @pytest.mark.parametrize(
-    ("index", "target"),
-    list(enumerate(["//3/movie/550", "/3//movie/550", "/%2F3/movie/550", "/3/movie/550/", "/login"])),
+    ("path", "raw", "canonical"),
+    [
+        ("/3/movie/550", b"/3/movie/550", True),
+        ("/3/movie/550/", b"/3/movie/550/", True),
+        ("/", b"/", True),
+        ("/3/search/movie", b"/3/search/movie", True),
+        ("/3/movie/550.json", b"/3/movie/550.json", True),
+        ("/.well-known/x", b"/.well-known/x", True),
+        ("//3/movie/550", b"//3/movie/550", False),
+        ("//3/movie/550", b"/%2F3/movie/550", False),
+        ("/3/movie/550", b"/3/movie%2f550", False),
+        ("/3/movie\\550", b"/3/movie%5C550", False),
+        ("/3/./movie", b"/3/./movie", False),
+        ("/3/../movie", b"/3/%2e%2e/movie", False),
+        ("/..", b"/..", False),
+        ("", b"", False),
+    ],
 )
-def test_an_exhausted_address_is_limited_on_every_path(limited: LiveServer, index: int, target: str) -> None:
-    address = f"127.0.6.{index + 1}"
-    statuses = [raw_get(limited, "/3/movie/550", address)[0] for _ in range(5)]
-    assert statuses == [401] * 5  # forged token, but the bucket is spent
-    status, body = raw_get(limited, target, address)
-    assert status == 429, (target, status, body)
-    assert body["status_code"] == 25
-
-
-def test_canonical_paths_still_work(limited: LiveServer) -> None:
-    status, body = raw_get(limited, "/3/movie/550", "127.0.7.1")
-    assert status == 401 and body["status_code"] == 7
-    status, body = raw_get(limited, "/3/movie/550?language=en-US", "127.0.7.1")
-    assert status == 401 and body["status_code"] == 7
+def test_is_canonical(path: str, raw: bytes, canonical: bool) -> None:
+    assert is_canonical(path, raw) is canonical

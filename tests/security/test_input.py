@@ -47,12 +47,14 @@ JSON_ROUTES = [
 
 
 @SQLITE_ONLY
-@pytest.mark.parametrize(("method", "path"), JSON_ROUTES)
-def test_deeply_nested_json_is_400_47(server: LiveServer, method: str, path: str) -> None:
-    for body in (DEEP, DEEP_OBJECTS):
-        assert len(body) < 8 * 1024
-        response = server.client.request(method, path, content=body, headers={"Content-Type": "application/json"})
-        assert error_of(response) == (400, 47), (path, response.text)
+def test_deeply_nested_json_is_400_47(server: LiveServer) -> None:
+    for method, path in JSON_ROUTES:
+        for body in (DEEP, DEEP_OBJECTS):
+            assert len(body) < 8 * 1024
+            headers = {"Content-Type": "application/json"}
+            response = server.client.request(method, path, content=body, headers=headers)
+            assert error_of(response) == (400, 47), (path, response.text)
+            assert response.json()["error_message"] == "JSON nested too deeply"
 
 
 @SQLITE_ONLY
@@ -119,22 +121,23 @@ def post_login(client: httpx.Client, password: str, next_value: str) -> httpx.Re
 
 
 @SQLITE_ONLY
-@pytest.mark.parametrize("next_value", BAD_NEXT, ids=lambda value: repr(value)[:40])
-def test_bad_next_goes_home(server: LiveServer, alice: Any, next_value: str) -> None:
-    with browser(server) as client:
-        refused = post_login(client, "wrong password here", next_value)
-        assert refused.status_code == 401
-        assert 'name="next" value="/"' in refused.text
-        accepted = post_login(client, PASSWORD, next_value)
-        assert accepted.status_code == 303, accepted.text
-        assert accepted.headers["location"] == "/"
-        if "\ud800" in next_value:
-            return
-        page = client.get("/login", params={"next": next_value})
-        if "\x00" in next_value:  # the front door refuses NUL in any query string
-            assert error_of(page) == (400, 47)
-        else:
-            assert page.status_code == 200 and 'name="next" value="/"' in page.text
+def test_bad_next_goes_home(server: LiveServer, alice: Any) -> None:
+    for next_value in BAD_NEXT:
+        server.clock.advance(3601)  # a quiet hour: the throttle forgets the wrong password below
+        with browser(server) as client:
+            refused = post_login(client, "wrong password here", next_value)
+            assert refused.status_code == 401, repr(next_value)
+            assert 'name="next" value="/"' in refused.text, repr(next_value)
+            accepted = post_login(client, PASSWORD, next_value)
+            assert accepted.status_code == 303, (repr(next_value), accepted.text)
+            assert accepted.headers["location"] == "/", repr(next_value)
+            if "\ud800" in next_value:
+                continue
+            page = client.get("/login", params={"next": next_value})
+            if "\x00" in next_value:  # the front door refuses NUL in any query string
+                assert error_of(page) == (400, 47)
+            else:
+                assert page.status_code == 200 and 'name="next" value="/"' in page.text, repr(next_value)
 
 
 @SQLITE_ONLY
@@ -146,28 +149,29 @@ def test_good_next_is_kept(server: LiveServer, alice: Any) -> None:
 
 
 # --- §1.8: NUL and oversized values on their way to SQL ------------------------------------------------
-@pytest.mark.parametrize("username", ["ali\x00ce", "\x00", "alice\x00", "a" * 200])
-def test_odd_usernames_on_the_sign_in_page(server: LiveServer, alice: Any, username: str) -> None:
-    with browser(server) as client:
-        token = csrf_of(client.get("/login"))
-        response = client.post(
-            "/login", data={"username": username, "password": PASSWORD, "next": "/", "_csrf_token": token}
-        )
-    assert response.status_code == 401, response.text
-    assert "Invalid username or password." in response.text
+ODD_USERNAMES = ["ali\x00ce", "\x00", "alice\x00", "a" * 200, "alice ", "al\u0131ce"]
 
 
-@pytest.mark.parametrize("username", ["ali\x00ce", "\x00", "alice\x00", "a" * 200])
-def test_odd_usernames_in_validate_with_login(
-    server: LiveServer, app_creds: AppCreds, alice: Any, username: str
-) -> None:
+def test_odd_usernames_on_the_sign_in_page(server: LiveServer, alice: Any) -> None:
+    for username in ODD_USERNAMES:
+        with browser(server) as client:
+            token = csrf_of(client.get("/login"))
+            response = client.post(
+                "/login", data={"username": username, "password": PASSWORD, "next": "/", "_csrf_token": token}
+            )
+        assert response.status_code == 401, (username, response.text)
+        assert "Invalid username or password." in response.text
+
+
+def test_odd_usernames_in_validate_with_login(server: LiveServer, app_creds: AppCreds, alice: Any) -> None:
     token = server.client.get("/3/authentication/token/new", headers=app_creds.headers).json()["request_token"]
-    response = server.client.post(
-        "/3/authentication/token/validate_with_login",
-        headers=app_creds.headers,
-        json={"username": username, "password": PASSWORD, "request_token": token},
-    )
-    assert error_of(response) == (401, 30)
+    for username in ODD_USERNAMES:
+        response = server.client.post(
+            "/3/authentication/token/validate_with_login",
+            headers=app_creds.headers,
+            json={"username": username, "password": PASSWORD, "request_token": token},
+        )
+        assert error_of(response) == (401, 30), username
     # The token is still usable with the right login.
     ok = server.client.post(
         "/3/authentication/token/validate_with_login",
@@ -177,10 +181,15 @@ def test_odd_usernames_in_validate_with_login(
     assert ok.status_code == 200, ok.text
 
 
-@pytest.mark.parametrize(
-    "cookie", ["a" * 129, "f" * 64 + "0" * 200, "%00", "abc%00def", "0" * 63 + "%00", "\u00e9" * 10, "null"]
-)
-def test_odd_session_cookies_are_no_session(server: LiveServer, alice: Any, cookie: str) -> None:
+ODD_COOKIES = ["a" * 129, "f" * 64 + "0" * 200, "%00", "abc%00def", "0" * 63 + "%00", "\u00e9" * 10, "null", "F" * 64]
+
+
+def test_odd_session_cookies_are_no_session(server: LiveServer, alice: Any) -> None:
+    for cookie in ODD_COOKIES:
+        odd_session_cookie_is_no_session(server, cookie)
+
+
+def odd_session_cookie_is_no_session(server: LiveServer, cookie: str) -> None:
     sent = {"Cookie": f"filmshelf_session={cookie}".encode("latin-1")}
     for path in ("/", "/login", "/auth/access/approve"):
         response = server.client.get(path, headers=sent)
