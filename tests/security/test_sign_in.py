@@ -211,6 +211,8 @@ def test_a_burst_of_sign_ins_stays_under_300_mb(tmp_path: Path) -> None:
     assert peak_mb < 300, (before, after, counted)
     assert set(counted) <= {401, 429}, counted
     assert counted[401] >= 2  # the gate let some through; the rest were refused, not queued for ever
+    # Of the 20 guesses at alice's password, at most the free allowance was checked.
+    assert Counter(statuses[-20:])[401] <= users.FREE_FAILURES, statuses[-20:]
 
 
 async def burst(base_url: str) -> list[int | str]:
