@@ -19,7 +19,13 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from filmshelf import __version__
-from filmshelf.api.envelope import filmshelf_error_handler, http_error_handler, internal_error_handler
+from filmshelf.accounts.passwords import Hasher
+from filmshelf.api.envelope import (
+    filmshelf_error_handler,
+    http_error_handler,
+    internal_error_handler,
+    recursion_error_handler,
+)
 from filmshelf.api.front_door import FrontDoor
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
 from filmshelf.api.v3.authentication import V3AuthenticationController
@@ -64,6 +70,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         clock=clock or SystemClock(),
         keys=Keys.derive(settings.secret_key),
         limiter=limiter,
+        hasher=Hasher(settings.argon2),
     )
 
     @asynccontextmanager
@@ -120,6 +127,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         exception_handlers={
             FilmshelfError: filmshelf_error_handler,
             HTTPException: http_error_handler,
+            RecursionError: recursion_error_handler,
             Exception: internal_error_handler,
         },
         stores={"sessions": DatabaseStore(database, services.clock)},
