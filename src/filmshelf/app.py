@@ -19,7 +19,13 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from filmshelf import __version__
-from filmshelf.api.envelope import filmshelf_error_handler, http_error_handler, internal_error_handler
+from filmshelf.accounts.passwords import Hasher
+from filmshelf.api.envelope import (
+    filmshelf_error_handler,
+    http_error_handler,
+    internal_error_handler,
+    recursion_error_handler,
+)
 from filmshelf.api.front_door import FrontDoor
 from filmshelf.api.openapi_errors import document_errors
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
@@ -73,6 +79,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         clock=clock or SystemClock(),
         keys=Keys.derive(settings.secret_key),
         limiter=limiter,
+        hasher=Hasher(settings.argon2),
     )
 
     page_throttle = PageThrottle(settings.redis_url)
@@ -134,6 +141,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         exception_handlers={
             FilmshelfError: filmshelf_error_handler,
             HTTPException: http_error_handler,
+            RecursionError: recursion_error_handler,
             Exception: internal_error_handler,
         },
         stores={"sessions": DatabaseStore(database, services.clock)},

@@ -55,20 +55,22 @@ def _remember_password(settings: Settings, password: str) -> None:
 async def ensure_demo(db: Database, settings: Settings, keys: Keys, *, now: float) -> DemoCredentials:
     """Create the demo user and app if absent; return working credentials for both."""
     password = _remembered_password(settings)
+    hasher = passwords.Hasher(settings.argon2)
     async with db.read() as conn:
         row = await account_rows.account_by_username(conn, DEMO_USERNAME)
     if row is None:
         password = password or secrets.token_urlsafe(12)
-        account = await users.create_account(db, username=DEMO_USERNAME, password=password, now=now, name="Demo")
+        account = await users.create_account(
+            db, hasher=hasher, username=DEMO_USERNAME, password=password, now=now, name="Demo"
+        )
     else:
         account = users.Account.from_row(row)
-        if password is None or not passwords.verify_password(row.password_hash, password):
+        if password is None or not await hasher.verify(row.password_hash, password):
             # The password file was lost (or the database is shared): set a new one we can print.
             password = secrets.token_urlsafe(12)
+            new_hash = await hasher.hash(password, patient=True)
             async with db.write() as conn:
-                await account_rows.set_password_hash(
-                    conn, account_id=account.id, password_hash=passwords.hash_password(password)
-                )
+                await account_rows.set_password_hash(conn, account_id=account.id, password_hash=new_hash)
     _remember_password(settings, password)
     app = await _demo_app(db, owner_id=account.id, now=now)
     return DemoCredentials(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from filmshelf.accounts.passwords import Hasher
 from filmshelf.auth.apps import VerifiedAppTokens
 from filmshelf.auth.tokens import Keys
 from filmshelf.clock import Clock
@@ -21,4 +22,6 @@ class Services:
     clock: Clock
     keys: Keys
     limiter: RateLimiter | None = None
+    # argon2id with the settings' parameters, behind the per-process gate (accounts.passwords).
+    hasher: Hasher = field(default_factory=Hasher)
     app_tokens: VerifiedAppTokens = field(default_factory=VerifiedAppTokens)

@@ -10,6 +10,19 @@ from pathlib import Path
 MIN_SECRET_BYTES = 32
 
 
+@dataclass(frozen=True, slots=True)
+class Argon2Params:
+    """argon2id costs for password hashes: argon2-cffi's defaults (RFC 9106 low-memory profile).
+
+    Production keeps these; tests pass cheap ones (`Argon2Params(time_cost=1, memory_kib=64,
+    parallelism=1)`) because a production hash costs 64 MiB and most of a second of CPU.
+    """
+
+    time_cost: int = 3
+    memory_kib: int = 65536
+    parallelism: int = 4
+
+
 class SettingsError(ValueError):
     """The configuration cannot be used as given."""
 
@@ -29,6 +42,7 @@ class Settings:
     max_body_bytes: int = 1_048_576
     access_token_days: int = 365
     log_requests: bool = False
+    argon2: Argon2Params = Argon2Params()
     # FILMSHELF_SIGNUP=open lets anyone create an account on /signup; closed (the default) leaves
     # account creation to `filmshelf users create` and administrators.
     signup_open: bool = False

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from filmshelf.accounts import users
+from filmshelf.accounts import passwords, users
 from filmshelf.storage.engine import open_database
 from tests.cli.test_cli import run
+from tests.conftest import CHEAP_ARGON2
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ def create(env: dict[str, str], username: str) -> None:
     async def make() -> None:
         db = open_database(env["FILMSHELF_DATABASE_URL"])
         try:
-            await users.create_account(db, username=username, password="a long enough password", now=1.0)
+            hasher = passwords.Hasher(CHEAP_ARGON2)
+            await users.create_account(db, hasher=hasher, username=username, password="a long enough password", now=1.0)
         finally:
             await db.dispose()
 

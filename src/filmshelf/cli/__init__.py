@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
-import re
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -53,21 +51,6 @@ def run_with_db(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:
     return asyncio.run(runner())
 
 
-class RedactSecrets(logging.Filter):
-    """Strip token values from access-log lines (security checklist B5)."""
-
-    PATTERN = re.compile(r"((?:request_token|session_id|api_key|access_token|guest_session_id)=)[^&\s\"]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.args = tuple(
-                self.PATTERN.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
-                for arg in (record.args if isinstance(record.args, tuple) else (record.args,))
-            )
-        record.msg = self.PATTERN.sub(r"\1[redacted]", str(record.msg))
-        return True
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -78,6 +61,7 @@ def serve(
     """Apply migrations and serve the API and pages."""
     import uvicorn
 
+    from filmshelf.accesslog import uvicorn_log_config
     from filmshelf.storage.migrate import upgrade
 
     settings = load_settings()
@@ -90,7 +74,6 @@ def serve(
     upgrade(settings.database_url)
     if demo:
         print_demo(settings)
-    logging.getLogger("uvicorn.access").addFilter(RedactSecrets())
     console.print(f"filmshelf serving on [bold]http://{host}:{port}[/bold] (public URL {settings.public_url})")
     sys.stdout.flush()
     uvicorn.run(
@@ -101,6 +84,7 @@ def serve(
         loop="uvloop",
         http="httptools",
         access_log=settings.log_requests,
+        log_config=uvicorn_log_config(),  # redacts secrets from access-log lines, in every worker
         log_level="info",
         proxy_headers=False,
     )
@@ -164,8 +148,10 @@ def users_create(
     upgrade(settings.database_url)
 
     async def work(db: object) -> users.Account:
+        hasher = passwords.Hasher(settings.argon2)
         return await users.create_account(
             db,  # type: ignore[arg-type]
+            hasher=hasher,
             username=username,
             password=password,
             now=time.time(),

@@ -80,7 +80,8 @@ def users_passwd(
         account = await _account(db, username)
         if account is None:
             return False
-        await users.change_password(db, account_id=account.id, password=password, now=time.time())
+        hasher = passwords.Hasher(settings.argon2)
+        await users.change_password(db, hasher=hasher, account_id=account.id, password=password, now=time.time())
         return True
 
     try:

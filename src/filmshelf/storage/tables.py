@@ -95,9 +95,11 @@ access_tokens = Table(
 web_sessions = Table(
     "web_sessions",
     metadata,
-    Column("key", String(128), primary_key=True),
+    # SHA-256 (hex) of the session id; the id itself lives only in the browser's cookie.
+    Column("key_hash", String(64), primary_key=True),
     Column("value", LargeBinary, nullable=False),
     Column("expires_at", Float, nullable=True),
+    Index("ix_web_sessions_expires_at", "expires_at"),
 )
 
 login_throttle = Table(
@@ -108,6 +110,7 @@ login_throttle = Table(
     Column("failures", Integer, nullable=False),
     Column("locked_until", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    Index("ix_login_throttle_updated_at", "updated_at"),
 )
 
 

@@ -70,7 +70,13 @@ class SignUpPages(Controller):
         else:
             try:
                 account = await users.create_account(
-                    services.db, username=username, password=password, name=name, now=services.clock.now(), admin=False
+                    services.db,
+                    hasher=services.hasher,
+                    username=username,
+                    password=password,
+                    name=name,
+                    now=services.clock.now(),
+                    admin=False,
                 )
             except (users.UsernameRejected, passwords.PasswordRejected) as exc:
                 error = f"Refused: {exc}."
@@ -118,6 +124,7 @@ class AccountPages(Controller):
         try:
             generation = await users.change_own_password(
                 services.db,
+                hasher=services.hasher,
                 account_id=account.id,
                 current_password=form.get("current_password", "")[:1100],
                 new_password=new,
@@ -127,6 +134,10 @@ class AccountPages(Controller):
             return page("password.html.j2", 400, account=account, error=f"Refused: {exc}.")
         except users.PasswordMismatch:
             return page("password.html.j2", 400, account=account, error="The current password is wrong.")
+        except passwords.HasherBusy:
+            busy = page("password.html.j2", 429, account=account, error="The server is busy. Try again in a moment.")
+            busy.headers["Retry-After"] = "1"
+            return busy
         request.set_session({"account_id": account.id, "generation": generation, ROTATE: True})
         return see_other("/account?done=password")
 

@@ -72,6 +72,7 @@ class AdminPages(Controller):
         try:
             await users.create_account(
                 services.db,
+                hasher=services.hasher,
                 username=form.get("username", "")[:64],
                 password=form.get("password", "")[:1100],
                 name=form.get("name", "")[:129],
@@ -116,7 +117,11 @@ class AdminPages(Controller):
             raise NotFound()
         try:
             await users.change_password(
-                services.db, account_id=number, password=form.get("password", "")[:1100], now=services.clock.now()
+                services.db,
+                hasher=services.hasher,
+                account_id=number,
+                password=form.get("password", "")[:1100],
+                now=services.clock.now(),
             )
         except passwords.PasswordRejected as exc:
             return message(400, "Password refused", f"Refused: {exc}.", who)

@@ -77,6 +77,7 @@ class V3AuthenticationController(Controller):
         # Several short transactions around a password hash: see sessions.validate_with_login.
         expires_at = await sessions.validate_with_login(
             services.db,
+            hasher=services.hasher,
             app=caller.app,
             request_token=data.request_token,
             username=data.username,
