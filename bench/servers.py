@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""uvicorn against granian as filmshelf's server: the same app, the same database, the same run.
+
+Seeds one throw-away SQLite database (as `make bench` does), then serves it alternately with
+uvicorn (uvloop, httptools) and granian (ASGI, uvloop), one worker each, and loads each with wrk
+against `POST /4/auth/request_token` and page 1 of a 10,000-item list. Rounds alternate
+(u, g, u, g, ...) so drift on a shared machine hits both; the best round of each is kept and
+the ratio granian / uvicorn printed. Loopback only, bounded in time.
+
+    .venv/bin/python bench/servers.py [--duration 8] [--rounds 2] [--connections 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import PY, Figures, Server, free_port, lua, seed, start, wrk  # noqa: E402
+
+
+def serve_uvicorn(env: dict[str, str]) -> Server:
+    port = free_port()
+    return start(
+        [PY, "-m", "filmshelf", "serve", "--port", str(port), "--workers", "1"], env, f"http://127.0.0.1:{port}"
+    )
+
+
+def serve_granian(env: dict[str, str]) -> Server:
+    port = free_port()
+    cmd = [PY, "-m", "granian", "--interface", "asgi", "--loop", "uvloop", "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--workers", "1", "--log-level", "warning", "filmshelf.asgi:app"]
+    return start(cmd, env, f"http://127.0.0.1:{port}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--titles", type=int, default=20_000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="filmshelf-servers-"))
+    best: dict[tuple[str, str], Figures] = {}
+    try:
+        env = dict(os.environ)
+        env.update(
+            FILMSHELF_DATA_DIR=str(workdir / "data"),
+            FILMSHELF_DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
+            FILMSHELF_SECRET_KEY="bench-secret-" + "b" * 40,
+            FILMSHELF_RATE_LIMIT="0",
+        )
+        print(f"seeding SQLite with {args.titles:,} synthetic titles and a 10,000-item list ...", flush=True)
+        seeded = seed(env, workdir, titles=args.titles)
+        app_h = {"Authorization": f"Bearer {seeded.read_token}", "Content-Type": "application/json"}
+        user_h = {"Authorization": f"Bearer {seeded.access_token}"}
+        scenarios = [
+            ("POST /4/auth/request_token", "/4/auth/request_token", lua(workdir / "rt.lua", method="POST", headers=app_h, body="{}")),
+            (
+                "GET /4/list/{id} page 1 of 10,000",
+                f"/4/list/{seeded.list_id}?page=1&sort_by=original_order.asc",
+                lua(workdir / "list.lua", method="GET", headers=user_h),
+            ),
+        ]
+        for round_no in range(args.rounds):
+            for name, launch in (("uvicorn", serve_uvicorn), ("granian", serve_granian)):
+                server = launch(env)
+                try:
+                    for label, path, script in scenarios:
+                        figures = wrk(
+                            f"{label} ({name})",
+                            server.url + path,
+                            script=script,
+                            duration=args.duration,
+                            connections=args.connections,
+                        )
+                        print(
+                            f"round {round_no + 1} {name:<8} {label:<36} {figures.rps:>8.0f} req/s  "
+                            f"p50 {figures.p50_ms:6.2f} ms  p99 {figures.p99_ms:6.2f} ms  "
+                            f"errors {figures.errors} non2xx {figures.non2xx}",
+                            flush=True,
+                        )
+                        key = (name, label)
+                        if key not in best or figures.rps > best[key].rps:
+                            best[key] = figures
+                finally:
+                    server.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    print(f"{'scenario (1 worker, SQLite, best of ' + str(args.rounds) + ')':<44} {'uvicorn':>9} {'granian':>9} {'g / u':>6}")
+    for label, _, _ in scenarios:
+        u, g = best[("uvicorn", label)], best[("granian", label)]
+        print(f"{label:<44} {u.rps:>9.0f} {g.rps:>9.0f} {g.rps / u.rps:>5.2f}x")
+        print(f"{'  p99 ms':<44} {u.p99_ms:>9.2f} {g.p99_ms:>9.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
