@@ -5,7 +5,8 @@ Seeds one throw-away SQLite database (as `make bench` does), then serves it alte
 uvicorn (uvloop, httptools) and granian (ASGI, uvloop), one worker each, and loads each with wrk
 against `POST /4/auth/request_token` and page 1 of a 10,000-item list. Rounds alternate
 (u, g, u, g, ...) so drift on a shared machine hits both; the best round of each is kept and
-the ratio granian / uvicorn printed. Loopback only, bounded in time.
+the ratio granian / uvicorn printed. A third server, uvicorn started directly (without
+filmshelf's connection limits), shows what those limits cost. Loopback only, bounded in time.
 
     .venv/bin/python bench/servers.py [--duration 8] [--rounds 2] [--connections 32]
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import PY, Figures, Server, free_port, lua, seed, start, wrk  # noqa: E402
+from run import PY, Figures, Server, free_port, lua, seed, start, wrk
 
 
 def serve_uvicorn(env: dict[str, str]) -> Server:
@@ -31,11 +32,22 @@ def serve_uvicorn(env: dict[str, str]) -> Server:
     )
 
 
+def serve_stock_uvicorn(env: dict[str, str]) -> Server:
+    """uvicorn without filmshelf's connection limits (to see what they cost)."""
+    port = free_port()
+    cmd = [PY, "-m", "uvicorn", "--loop", "uvloop", "--http", "httptools", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--log-level", "warning", "--no-access-log", "filmshelf.asgi:app"]
+    return start(cmd, env, f"http://127.0.0.1:{port}")
+
+
 def serve_granian(env: dict[str, str]) -> Server:
     port = free_port()
     cmd = [PY, "-m", "granian", "--interface", "asgi", "--loop", "uvloop", "--host", "127.0.0.1"]
     cmd += ["--port", str(port), "--workers", "1", "--log-level", "warning", "filmshelf.asgi:app"]
     return start(cmd, env, f"http://127.0.0.1:{port}")
+
+
+SERVERS = [("uvicorn", serve_uvicorn), ("granian", serve_granian), ("uvicorn-stock", serve_stock_uvicorn)]
 
 
 def main() -> int:
@@ -60,7 +72,11 @@ def main() -> int:
         app_h = {"Authorization": f"Bearer {seeded.read_token}", "Content-Type": "application/json"}
         user_h = {"Authorization": f"Bearer {seeded.access_token}"}
         scenarios = [
-            ("POST /4/auth/request_token", "/4/auth/request_token", lua(workdir / "rt.lua", method="POST", headers=app_h, body="{}")),
+            (
+                "POST /4/auth/request_token",
+                "/4/auth/request_token",
+                lua(workdir / "rt.lua", method="POST", headers=app_h, body="{}"),
+            ),
             (
                 "GET /4/list/{id} page 1 of 10,000",
                 f"/4/list/{seeded.list_id}?page=1&sort_by=original_order.asc",
@@ -68,7 +84,7 @@ def main() -> int:
             ),
         ]
         for round_no in range(args.rounds):
-            for name, launch in (("uvicorn", serve_uvicorn), ("granian", serve_granian)):
+            for name, launch in SERVERS:
                 server = launch(env)
                 try:
                     for label, path, script in scenarios:
@@ -93,11 +109,18 @@ def main() -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print()
-    print(f"{'scenario (1 worker, SQLite, best of ' + str(args.rounds) + ')':<44} {'uvicorn':>9} {'granian':>9} {'g / u':>6}")
+    names = [name for name, _ in SERVERS]
+    print(
+        f"{'1 worker, SQLite, best of ' + str(args.rounds):<40}"
+        + "".join(f"{n:>15}" for n in names)
+        + f"{'granian/uvicorn':>17}"
+    )
     for label, _, _ in scenarios:
-        u, g = best[("uvicorn", label)], best[("granian", label)]
-        print(f"{label:<44} {u.rps:>9.0f} {g.rps:>9.0f} {g.rps / u.rps:>5.2f}x")
-        print(f"{'  p99 ms':<44} {u.p99_ms:>9.2f} {g.p99_ms:>9.2f}")
+        rps = [best[(name, label)].rps for name in names]
+        p99 = [best[(name, label)].p99_ms for name in names]
+        ratio = rps[1] / rps[0]
+        print(f"{label:<40}" + "".join(f"{r:>11.0f} r/s" for r in rps) + f"{ratio:>16.2f}x")
+        print(f"{'  p99':<40}" + "".join(f"{p:>12.2f} ms" for p in p99))
     return 0
 
 

@@ -117,7 +117,9 @@ class Settings:
         limit = _number(env, "FILMSHELF_RATE_LIMIT", 50, minimum=0, maximum=1_000_000)
         values = {
             "database_url": location.url,
-            "public_url": check_public_url(env.get("FILMSHELF_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")),
+            "public_url": check_public_url(
+                (env.get("FILMSHELF_PUBLIC_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/")
+            ),
             "data_dir": location.data_dir,
             "redis_url": env.get("FILMSHELF_REDIS_URL") or None,
             "rate_limit_per_second": limit,

@@ -103,7 +103,7 @@ def serve(
     from filmshelf import serving
     from filmshelf.storage.migrate import upgrade
 
-    if "FILMSHELF_PUBLIC_URL" not in os.environ:
+    if not os.environ.get("FILMSHELF_PUBLIC_URL", "").strip():
         # Set before the settings are read, here and (through the environment) in every worker.
         os.environ["FILMSHELF_PUBLIC_URL"] = serving.public_url_for(host, port)
     location = database_location()
