@@ -61,3 +61,22 @@ def test_sqlite_file_path() -> None:
     assert sqlite_file_path("sqlite:////abs/x.sqlite3?mode=rw") == Path("/abs/x.sqlite3")
     assert sqlite_file_path("sqlite:///:memory:") is None
     assert sqlite_file_path("postgresql://u@h/d") is None
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022])
+def test_demo_json_ends_0600_also_when_an_older_looser_file_is_rewritten(tmp_path: Path, umask: int) -> None:
+    from filmshelf.demo import _remember_password, _remembered_password
+    from filmshelf.settings import Settings
+
+    settings = Settings(database_url="sqlite:///unused", secret_key="k" * 40, data_dir=tmp_path / "data")
+    (tmp_path / "data").mkdir()
+    stale = tmp_path / "data" / "demo.json"
+    stale.write_text('{"username": "demo", "password": "old"}')
+    stale.chmod(0o644)
+    old = os.umask(umask)
+    try:
+        _remember_password(settings, "new password")
+    finally:
+        os.umask(old)
+    assert mode(stale) == 0o600
+    assert _remembered_password(settings) == "new password"
