@@ -5,7 +5,9 @@ Seeds one throw-away SQLite database (as `make bench` does), then serves it alte
 uvicorn (uvloop, httptools) and granian (ASGI, uvloop), one worker each, and loads each with wrk
 against `POST /4/auth/request_token` and page 1 of a 10,000-item list. Rounds alternate
 (u, g, u, g, ...) so drift on a shared machine hits both; the best round of each is kept and
-the ratio granian / uvicorn printed. A third server, uvicorn started directly (without
+the ratio granian / uvicorn printed, with the server's CPU time per request (all its
+processes and threads, from /proc): on a shared machine the CPU time per request holds when
+req/s drifts with the neighbours' load. A third server, uvicorn started directly (without
 filmshelf's connection limits), shows what those limits cost. Loopback only, bounded in time.
 
     .venv/bin/python bench/servers.py [--duration 8] [--rounds 2] [--connections 32]
@@ -23,6 +25,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import PY, Figures, Server, free_port, lua, seed, start, wrk
+
+
+def cpu_seconds(server: Server) -> float:
+    """User + system CPU time of every process of the server's process group (all its threads and workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[2]) == server.process.pid:  # fields[2] is the process group id
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def serve_uvicorn(env: dict[str, str]) -> Server:
@@ -59,6 +75,7 @@ def main() -> int:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="filmshelf-servers-"))
     best: dict[tuple[str, str], Figures] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     try:
         env = dict(os.environ)
         env.update(
@@ -88,22 +105,31 @@ def main() -> int:
                 server = launch(env)
                 try:
                     for label, path, script in scenarios:
+                        # Warm-up first (wrk's own), then CPU time is counted over the measured run only.
+                        wrk(label, server.url + path, script=script, duration=2, connections=args.connections, warmup=0)
+                        before = cpu_seconds(server)
                         figures = wrk(
                             f"{label} ({name})",
                             server.url + path,
                             script=script,
                             duration=args.duration,
                             connections=args.connections,
+                            warmup=0,
                         )
+                        used = cpu_seconds(server) - before
+                        requests = figures.rps * args.duration
+                        figures.extra["cpu_us"] = used / requests * 1e6 if requests else 0.0
                         print(
-                            f"round {round_no + 1} {name:<8} {label:<36} {figures.rps:>8.0f} req/s  "
+                            f"round {round_no + 1} {name:<13} {label:<36} {figures.rps:>8.0f} req/s  "
                             f"p50 {figures.p50_ms:6.2f} ms  p99 {figures.p99_ms:6.2f} ms  "
+                            f"server CPU {figures.extra['cpu_us']:6.0f} us/req  "
                             f"errors {figures.errors} non2xx {figures.non2xx}",
                             flush=True,
                         )
                         key = (name, label)
                         if key not in best or figures.rps > best[key].rps:
                             best[key] = figures
+                        cpu.setdefault(key, []).append(figures.extra["cpu_us"])
                 finally:
                     server.stop()
     finally:
@@ -121,6 +147,8 @@ def main() -> int:
         ratio = rps[1] / rps[0]
         print(f"{label:<40}" + "".join(f"{r:>11.0f} r/s" for r in rps) + f"{ratio:>16.2f}x")
         print(f"{'  p99':<40}" + "".join(f"{p:>12.2f} ms" for p in p99))
+        median_cpu = [sorted(cpu[(name, label)])[len(cpu[(name, label)]) // 2] for name in names]
+        print(f"{'  server CPU per request (median)':<40}" + "".join(f"{c:>12.0f} us" for c in median_cpu))
     return 0
 
 

@@ -217,12 +217,13 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104 - naming the wildcards, not binding to them
+
+
 def public_url_for(host: str, port: int) -> str:
     """The URL people open when nothing else is configured: the bound address (loopback for a wildcard)."""
-    if host in ("0.0.0.0", ""):  # noqa: S104 - naming the wildcard, not binding to it
-        host = "127.0.0.1"
-    elif host == "::":
-        host = "::1"
+    if host in WILDCARD_HOSTS:
+        host = "::1" if host == "::" else "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"

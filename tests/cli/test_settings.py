@@ -167,3 +167,13 @@ def test_a_data_folder_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     with pytest.raises(SettingsError, match="is a file"):
         ensure_private_dir(tmp_path / "file")
+
+
+def test_the_public_url_derived_from_host_and_port() -> None:
+    from filmshelf.serving import public_url_for
+
+    assert public_url_for("127.0.0.1", 8123) == "http://127.0.0.1:8123"
+    assert public_url_for("0.0.0.0", 80) == "http://127.0.0.1:80"  # noqa: S104
+    assert public_url_for("::", 8000) == "http://[::1]:8000"
+    assert public_url_for("::1", 8000) == "http://[::1]:8000"
+    assert public_url_for("films.local", 8000) == "http://films.local:8000"

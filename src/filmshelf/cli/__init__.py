@@ -103,7 +103,8 @@ def serve(
     from filmshelf import serving
     from filmshelf.storage.migrate import upgrade
 
-    if not os.environ.get("FILMSHELF_PUBLIC_URL", "").strip():
+    derived_public_url = not os.environ.get("FILMSHELF_PUBLIC_URL", "").strip()
+    if derived_public_url:
         # Set before the settings are read, here and (through the environment) in every worker.
         os.environ["FILMSHELF_PUBLIC_URL"] = serving.public_url_for(host, port)
     location = database_location()
@@ -123,8 +124,10 @@ def serve(
         upgrade(settings.database_url)
         if demo:
             print_demo(settings)
-        listening = serving.public_url_for(host, port)
+        listening = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
         console.print(f"filmshelf serving on [bold]{listening}[/bold] (public URL {settings.public_url})")
+        if derived_public_url and host in serving.WILDCARD_HOSTS:
+            console.print("Set FILMSHELF_PUBLIC_URL to the address other machines use to reach this one.")
         sys.stdout.flush()
     except BaseException:
         sock.close()
