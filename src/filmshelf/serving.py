@@ -184,14 +184,16 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
 def bind(host: str, port: int) -> socket.socket:
     """Bind the listening socket now, or raise ServeProblem saying why not and what to do."""
+    # As uvicorn does: IPv6 only for an IPv6 address, so `localhost` means 127.0.0.1.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except socket.gaierror:
         raise ServeProblem(
             f"cannot listen on {host!r}: it is not an address or a host name of this machine; "
             "use e.g. --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface)"
         ) from None
-    family, _, _, _, address = infos[0]
+    address = infos[0][4]
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose protocol says TCP.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
