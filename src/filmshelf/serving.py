@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import errno
 import logging
+import resource
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -254,9 +256,39 @@ def log_config() -> dict[str, Any]:
     return config
 
 
+RESERVED_FILES = 64  # descriptors kept for the database, logs and the listening socket
+
+
+def connection_cap(configured: int, open_files_limit: int) -> int:
+    """The cap on connections that fits under the process's limit on open files."""
+    return max(1, min(configured, open_files_limit - RESERVED_FILES))
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit (at most 65,536); return it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = 65_536 if hard == resource.RLIM_INFINITY else min(hard, 65_536)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return 65_536 if soft == resource.RLIM_INFINITY else soft
+
+
 def run(settings: Settings, sock: socket.socket, *, workers: int) -> None:
     """Serve filmshelf on the bound socket until SIGINT/SIGTERM (graceful: requests in flight finish)."""
     limits = ConnectionLimits.from_settings(settings)
+    # Workers inherit the raised limit; a cap above it would fail in accept() instead of answering 503.
+    cap = connection_cap(limits.max_connections, raise_open_files_limit())
+    if cap != limits.max_connections:
+        logging.getLogger("uvicorn.error").warning(
+            "FILMSHELF_MAX_CONNECTIONS=%d is above what the open-files limit allows; using %d",
+            limits.max_connections,
+            cap,
+        )
+        limits = dataclasses.replace(limits, max_connections=cap)
     host, port = sock.getsockname()[:2]
     config = GuardedConfig(
         ASGI_APP,

@@ -177,3 +177,11 @@ def test_the_public_url_derived_from_host_and_port() -> None:
     assert public_url_for("::", 8000) == "http://[::1]:8000"
     assert public_url_for("::1", 8000) == "http://[::1]:8000"
     assert public_url_for("films.local", 8000) == "http://films.local:8000"
+
+
+def test_the_connection_cap_fits_under_the_open_files_limit() -> None:
+    from filmshelf.serving import RESERVED_FILES, connection_cap
+
+    assert connection_cap(1000, 65_536) == 1000
+    assert connection_cap(1000, 1024) == 1024 - RESERVED_FILES
+    assert connection_cap(5, 10) == 1
