@@ -6,8 +6,12 @@ import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 MIN_SECRET_BYTES = 32
+# Stored upstream answers are served for a day before the upstream is asked again.
+DEFAULT_UPSTREAM_TTL = 86_400.0
+UPSTREAM_MODES = ("online", "offline")
 
 
 class SettingsError(ValueError):
@@ -29,6 +33,13 @@ class Settings:
     max_body_bytes: int = 1_048_576
     access_token_days: int = 365
     log_requests: bool = False
+    # Upstream mode (README "Upstream mode"): an origin such as https://api.themoviedb.org, the
+    # TMDB API read access token filmshelf sends there, how long stored answers are served
+    # without asking again (seconds), and "online" or "offline" (serve only what is stored).
+    upstream_url: str | None = None
+    upstream_token: str | None = field(default=None, repr=False)
+    upstream_ttl: float = DEFAULT_UPSTREAM_TTL
+    upstream_mode: str = "online"
 
     def __post_init__(self) -> None:
         if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
@@ -38,6 +49,44 @@ class Settings:
             )
         if not self.public_url.startswith(("http://", "https://")):
             raise SettingsError("FILMSHELF_PUBLIC_URL must start with http:// or https://")
+        self._check_upstream()
+
+    def _check_upstream(self) -> None:
+        if self.upstream_mode not in UPSTREAM_MODES:
+            raise SettingsError(f"FILMSHELF_UPSTREAM_MODE must be online or offline, not {self.upstream_mode[:20]!r}")
+        if not (self.upstream_ttl >= 0) or self.upstream_ttl == float("inf"):
+            raise SettingsError("FILMSHELF_UPSTREAM_TTL must be a number of seconds, 0 or more")
+        token = self.upstream_token
+        if token is not None and (not token.isascii() or not token.isprintable() or " " in token):
+            raise SettingsError("FILMSHELF_UPSTREAM_TOKEN must be a token (printable ASCII, no spaces)")
+        if self.upstream_url is None:
+            if token is not None and self.upstream_mode == "online":
+                raise SettingsError("FILMSHELF_UPSTREAM_TOKEN is set but FILMSHELF_UPSTREAM_URL is not")
+            return
+        try:
+            url = urlsplit(self.upstream_url)
+            url.port  # noqa: B018 (raises on a bad port)
+        except ValueError as exc:
+            raise SettingsError(f"FILMSHELF_UPSTREAM_URL cannot be read: {exc}") from None
+        if url.scheme not in {"http", "https"} or not url.hostname or url.username or url.password:
+            raise SettingsError(
+                "FILMSHELF_UPSTREAM_URL must be an http(s) origin such as https://api.themoviedb.org "
+                "(filmshelf appends /3/...), without user name or password"
+            )
+        if url.query or url.fragment or self.upstream_url.rstrip("/").endswith("/3"):
+            raise SettingsError(
+                "FILMSHELF_UPSTREAM_URL is the origin only, e.g. https://api.themoviedb.org: "
+                "no query, no fragment, no trailing /3 (filmshelf appends /3/...)"
+            )
+        if self.upstream_mode == "online" and not self.upstream_token:
+            raise SettingsError(
+                "FILMSHELF_UPSTREAM_TOKEN (a TMDB API read access token) is required with FILMSHELF_UPSTREAM_URL"
+            )
+
+    @property
+    def upstream_enabled(self) -> bool:
+        """True when catalog reads may be answered from the upstream store (online or offline)."""
+        return self.upstream_mode == "offline" or self.upstream_url is not None
 
     @property
     def secure_cookies(self) -> bool:
@@ -70,7 +119,21 @@ class Settings:
             rate_limit_per_second=limit,
             rate_limit_burst=int(env.get("FILMSHELF_RATE_LIMIT_BURST", str(limit * 2))),
             log_requests=env.get("FILMSHELF_ACCESS_LOG", "") in {"1", "true", "yes"},
+            upstream_url=(env.get("FILMSHELF_UPSTREAM_URL") or "").strip().rstrip("/") or None,
+            upstream_token=(env.get("FILMSHELF_UPSTREAM_TOKEN") or "").strip() or None,
+            upstream_ttl=_seconds(env.get("FILMSHELF_UPSTREAM_TTL"), DEFAULT_UPSTREAM_TTL, "FILMSHELF_UPSTREAM_TTL"),
+            upstream_mode=(env.get("FILMSHELF_UPSTREAM_MODE") or "online").strip().lower(),
         )
+
+
+def _seconds(raw: str | None, default: float, name: str) -> float:
+    """A duration in seconds from the environment (`3600`, `90.5`); unset or empty is `default`."""
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw.strip()[:20]!r}") from None
 
 
 def load_or_create_secret(data_dir: Path) -> str:

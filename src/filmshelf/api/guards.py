@@ -20,6 +20,9 @@ from filmshelf.services import Services
 from filmshelf.storage.engine import Conn
 
 MAX_AUTHORIZATION = 8192
+# Where `app_caller` leaves the authenticated caller in the ASGI scope, so that a wrapper around
+# the routes (api/upstream.py) can tell that the caller was already checked (and rate-limited).
+CALLER_SCOPE_KEY = "filmshelf.caller"
 
 
 def services_of(request: Request[Any, Any, Any]) -> Services:
@@ -82,6 +85,12 @@ async def app_caller(request: Request[Any, Any, Any], conn: Conn, *, accept_dead
     `accept_dead_user_token` lets logout be repeated with the (now revoked) user token as Bearer:
     the token's signature still proves which app it belongs to.
     """
+    caller = await _app_caller(request, conn, accept_dead_user_token=accept_dead_user_token)
+    request.scope[CALLER_SCOPE_KEY] = caller  # type: ignore[literal-required]
+    return caller
+
+
+async def _app_caller(request: Request[Any, Any, Any], conn: Conn, *, accept_dead_user_token: bool) -> Caller:
     services = services_of(request)
     token = bearer_token(request)
     if token is not None:
