@@ -71,7 +71,11 @@ EXTRA_MOVIES = [
 ]
 FIRST_UPSTREAM_ID = 9_000_000
 NOT_FOUND = {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."}
-INVALID_KEY = {"success": False, "status_code": 7, "status_message": "Invalid API key: You must be granted a valid key."}
+INVALID_KEY = {
+    "success": False,
+    "status_code": 7,
+    "status_message": "Invalid API key: You must be granted a valid key.",
+}
 
 
 @dataclass

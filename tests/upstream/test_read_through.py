@@ -6,12 +6,22 @@ upstream received is asserted from its recorder, never inferred from the downstr
 
 from __future__ import annotations
 
+import asyncio
+import json
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
+import httpx
+
+from filmshelf.catalog import importer
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage import upstream as store
 from filmshelf.upstream import rules
+from tests.conftest import bearer
 from tests.upstream.conftest import (
+    INVALID_KEY,
     NOT_FOUND,
     UPSTREAM_MOVIE,
     UPSTREAM_TV,
@@ -117,3 +127,267 @@ def test_miss_fetch_hit_expiry_and_negative_answers(pair: Pair) -> None:
     assert same.headers["x-filmshelf-upstream"] == "hit"
     assert len(pair.recorder.calls(TV)) == 1
     assert _title(pair, "tv", UPSTREAM_TV["id"]).runtime == 45
+
+
+def _tmdb_error(code: int, message: str) -> bytes:
+    return json.dumps({"success": False, "status_code": code, "status_message": message}).encode()
+
+
+def test_upstream_failing_rate_limiting_and_down(pair: Pair, upstream_server: Any) -> None:
+    recorder = pair.recorder
+    assert pair.get(MOVIE).headers["x-filmshelf-upstream"] == "miss"
+    body = pair.get(MOVIE).content
+    assert len(recorder.calls()) == 1
+
+    # Past the TTL and the upstream answers 500: the stored answer, marked stale, with its age.
+    pair.downstream.clock.advance(TTL + 1)
+    recorder.fault = (500, {}, _tmdb_error(11, "Internal error: Something went wrong, contact TMDB."))
+    stale = pair.get(MOVIE)
+    assert (stale.status_code, stale.headers["x-filmshelf-upstream"]) == (200, "stale")
+    assert stale.headers["age"] == str(int(TTL + 1))
+    assert stale.content == body
+    assert len(recorder.calls()) == 2
+    # For the next 5 s nobody calls the failing upstream: stale again, and nothing stored -> 502 / 43.
+    assert pair.get(MOVIE).headers["x-filmshelf-upstream"] == "stale"
+    unavailable = pair.get(TV)
+    assert unavailable.status_code == 502
+    assert unavailable.headers["x-filmshelf-upstream"] == "unavailable"
+    assert unavailable.json()["status_code"] == 43
+    assert unavailable.json()["success"] is False
+    assert len(recorder.calls()) == 2
+
+    # The upstream refuses filmshelf's token: never passed on as the caller's 401.
+    pair.downstream.clock.advance(rules.FAILURE_PAUSE + 1)
+    recorder.fault = (401, {}, _tmdb_error(7, "Invalid API key: You must be granted a valid key."))
+    refused = pair.get(TV)
+    assert (refused.status_code, refused.json()["status_code"]) == (502, 43)
+    assert len(recorder.calls()) == 3
+
+    # 429 with Retry-After: 30 -> no upstream call for 30 s; stale where stored, else 503 / 9.
+    pair.downstream.clock.advance(rules.FAILURE_PAUSE + 1)
+    recorder.fault = (
+        429,
+        {"Retry-After": "30"},
+        _tmdb_error(25, "Your request count (#) is over the allowed limit of (40)."),
+    )
+    backoff = pair.get(TV)
+    assert backoff.status_code == 503
+    assert backoff.headers["x-filmshelf-upstream"] == "backoff"
+    assert backoff.headers["retry-after"] == "30"
+    assert backoff.json()["status_code"] == 9
+    assert "try again in 30 s" in backoff.json()["error_message"]
+    assert pair.get(MOVIE).headers["x-filmshelf-upstream"] == "stale"
+    assert len(recorder.calls()) == 4
+    pair.downstream.clock.advance(29)
+    later = pair.get(TV)
+    assert (later.status_code, later.headers["retry-after"]) == (503, "1")
+    assert len(recorder.calls()) == 4
+
+    # The wait is over and the upstream is well again: fetched and refreshed.
+    pair.downstream.clock.advance(2)
+    recorder.fault = None
+    assert pair.get(TV).headers["x-filmshelf-upstream"] == "miss"
+    assert pair.get(MOVIE).headers["x-filmshelf-upstream"] == "miss"
+    assert len(recorder.calls()) == 6
+
+    # The upstream process goes away (connection refused): stale where stored, else 502 / 43.
+    _, _, _, (uv, thread) = upstream_server
+    uv.should_exit = True
+    thread.join(timeout=20)
+    pair.downstream.clock.advance(TTL + 1)
+    gone = pair.get(MOVIE)
+    assert (gone.status_code, gone.headers["x-filmshelf-upstream"]) == (200, "stale")
+    assert gone.content == body
+    never = pair.get("/3/movie/9000010")
+    assert (never.status_code, never.json()["status_code"]) == (502, 43)
+    # filmshelf's own routes are not affected.
+    assert pair.get("/3/movie/550").status_code == 200
+
+
+# What filmshelf's own client may send; anything else would be something of the caller's.
+CLIENT_HEADERS = {"host", "accept", "accept-encoding", "connection", "user-agent", "authorization", "if-none-match"}
+
+
+def test_only_filmshelfs_token_and_catalog_parameters_go_upstream(pair: Pair) -> None:
+    downstream = pair.downstream
+    api_key = pair.creds.app.api_key
+    access_token = downstream.sign_in(pair.account, pair.creds)
+    session = downstream.client.post(
+        "/3/authentication/session/convert/4", headers=pair.creds.headers, json={"access_token": access_token}
+    ).json()["session_id"]
+    secrets = [api_key, access_token, session, pair.creds.read_token]
+
+    params = {
+        "api_key": api_key,
+        "session_id": session,
+        "guest_session_id": "0123456789abcdef0123456789abcdef",
+        "language": "fr-FR",
+        "append_to_response": "credits,account_states",
+        "page": "1",
+        "foo": "bar",
+    }
+    calls = [
+        downstream.client.get(MOVIE, headers=pair.creds.headers, params=params),
+        downstream.client.get(TV, headers=bearer(access_token), params=params),
+        downstream.client.get("/3/movie/9000010", params={"api_key": api_key}, headers={"Cookie": "a=b"}),
+    ]
+    for response in calls:
+        assert response.status_code == 200, response.text
+        assert "account_states" not in response.json()
+    seen = pair.recorder.calls()
+    assert [call.path for call in seen] == [MOVIE, TV, "/3/movie/9000010"]
+    assert [call.query for call in seen] == [
+        "append_to_response=credits&language=fr-FR&page=1",
+        "append_to_response=credits&language=fr-FR&page=1",
+        "",
+    ]
+    for call in seen:
+        assert call.method == "GET"
+        assert call.header("authorization") == [f"Bearer {pair.upstream_token}"]
+        assert {name for name, _ in call.headers} <= CLIENT_HEADERS
+        for secret in secrets:
+            assert all(secret not in value for _, value in call.headers)
+            assert secret not in call.query
+
+    # Bad or no credentials: 401 / 7 locally, and the upstream hears nothing.
+    before = len(pair.recorder.seen)
+    for path in ("/3/movie/9000011", "/3/person/31", MOVIE):
+        for headers, query in (
+            ({"Authorization": "Bearer not-a-token"}, {}),
+            ({}, {"api_key": "0" * 32}),
+            ({}, {}),
+        ):
+            refused = downstream.client.get(path, headers=headers, params=query)
+            assert (refused.status_code, refused.json()) == (401, INVALID_KEY), path
+            assert refused.headers.get("x-filmshelf-upstream") in {None, "local"}
+    assert len(pair.recorder.seen) == before
+
+    # Per-user, auth, account, list, rating and session routes never go upstream, whatever they answer.
+    never = [
+        f"{MOVIE}/account_states",
+        f"{TV}/account_states",
+        f"{TV}/season/1/episode/1/account_states",
+        f"{MOVIE}/rating",
+        "/3/account",
+        f"/3/account/{pair.account.id}/favorite/movies",
+        f"/3/account/{pair.account.id}/lists",
+        "/3/list/1",
+        "/3/guest_session/0123456789abcdef/rated/movies",
+        "/3/authentication/guest_session/new",
+        "/3/authentication/token/new",
+        "/4/list/1",
+        f"/4/account/{pair.account.object_id}/lists",
+        "/3/movie/9000011/",
+        "//3/movie/9000011",
+        "/3/movie/09000011",
+        "/3/movie/9000011abc",
+    ]
+    for path in never:
+        response = downstream.client.get(path, headers=pair.creds.headers, params={"session_id": session})
+        assert response.status_code != 500, path
+        assert response.headers.get("x-filmshelf-upstream") is None, path
+    for method in ("POST", "DELETE", "PUT"):
+        downstream.client.request(method, "/3/movie/9000011", headers=pair.creds.headers)
+    assert len(pair.recorder.seen) == before
+
+
+def test_a_route_filmshelf_does_not_serve(pair: Pair) -> None:
+    """A TMDB route filmshelf has no handler for at all (a person) is answered and stored."""
+    person = {"id": 31, "name": "Tom Hanks", "known_for_department": "Acting", "popularity": 80.1}
+    pair.recorder.tmdb_only["/3/person/31"] = person
+    local = pair.downstream.client.get("/3/person/31", headers={"Authorization": "Bearer x"})
+    assert local.status_code == 401  # credentials are checked even where no local route exists
+    first = pair.get("/3/person/31", language="en-US")
+    assert (first.status_code, first.headers["x-filmshelf-upstream"]) == (200, "miss")
+    assert first.json() == person
+    second = pair.get("/3/person/31", language="en-US")
+    assert (second.json(), second.headers["x-filmshelf-upstream"]) == (person, "hit")
+    assert len(pair.recorder.calls("/3/person/31")) == 1
+    assert _stored(pair, "/3/person/31", "language=en-US").status == 200
+
+
+def test_a_hundred_clients_one_upstream_call(pair: Pair) -> None:
+    """100 concurrent requests for one missing title: the upstream is asked exactly once.
+
+    The upstream holds its answer until the downstream reports 99 requests waiting on the first
+    one's call, so the requests really overlap.
+    """
+    upstream = pair.downstream.services.upstream
+    assert upstream is not None
+    pair.recorder.hold = threading.Event()
+    results: list[httpx.Response] = []
+
+    async def burst() -> None:
+        limits = httpx.Limits(max_connections=100)
+        async with httpx.AsyncClient(base_url=pair.downstream.base_url, limits=limits, timeout=60) as client:
+            results.extend(await asyncio.gather(*(client.get(MOVIE, headers=pair.creds.headers) for _ in range(100))))
+
+    runner = threading.Thread(target=lambda: asyncio.run(burst()))
+    runner.start()
+    deadline = time.monotonic() + 60
+    while upstream.stats.joined < 99 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    joined = upstream.stats.joined
+    pair.recorder.hold.set()
+    runner.join(timeout=60)
+    assert joined == 99
+    assert len(results) == 100
+    assert {response.status_code for response in results} == {200}
+    assert {response.content for response in results} == {pair.direct(MOVIE).content}
+    assert len(pair.recorder.calls(MOVIE)) == 1
+    assert upstream.stats.calls == 1
+
+
+def test_fetched_titles_in_lists_favorites_and_ratings(pair: Pair, tmp_path: Path) -> None:
+    downstream = pair.downstream
+    for path in (MOVIE, TV):
+        assert pair.get(path).headers["x-filmshelf-upstream"] == "miss"
+    token = downstream.sign_in(pair.account, pair.creds)
+    user = bearer(token)
+    list_id = downstream.client.post("/4/list", headers=user, json={"name": "From upstream", "iso_639_1": "en"}).json()[
+        "id"
+    ]
+    items = [
+        {"media_type": "movie", "media_id": UPSTREAM_MOVIE["id"]},
+        {"media_type": "tv", "media_id": UPSTREAM_TV["id"]},
+    ]
+    added = downstream.client.post(f"/4/list/{list_id}/items", headers=user, json={"items": items})
+    assert added.status_code == 200, added.text
+    assert [result["success"] for result in added.json()["results"]] == [True, True]
+    shown = downstream.client.get(f"/4/list/{list_id}", headers=pair.creds.headers).json()
+    assert [(r["media_type"], r["id"]) for r in shown["results"]] == [("movie", 9_000_001), ("tv", 9_000_002)]
+    assert shown["results"][0]["title"] == "The Upstream Only"
+    assert shown["results"][1]["name"] == "Upstream Series"
+    assert (shown["runtime"], shown["revenue"], shown["poster_path"]) == (101, 1234567, "/upstream-poster.jpg")
+
+    session = downstream.client.post(
+        "/3/authentication/session/convert/4", headers=pair.creds.headers, json={"access_token": token}
+    ).json()["session_id"]
+    favorite = downstream.client.post(
+        f"/3/account/{pair.account.id}/favorite",
+        headers=pair.creds.headers,
+        params={"session_id": session},
+        json={"media_type": "movie", "media_id": UPSTREAM_MOVIE["id"], "favorite": True},
+    )
+    assert (favorite.status_code, favorite.json()["status_code"]) == (201, 1)
+    rated = downstream.client.post(
+        f"{TV}/rating", headers=pair.creds.headers, params={"session_id": session}, json={"value": 8.5}
+    )
+    assert (rated.status_code, rated.json()["status_code"]) == (201, 1)
+    favorites = downstream.client.get(f"/4/account/{pair.account.object_id}/movie/favorites", headers=user).json()
+    assert [(r["id"], r["title"]) for r in favorites["results"]] == [(9_000_001, "The Upstream Only")]
+    ratings = downstream.client.get(f"/4/account/{pair.account.object_id}/tv/rated", headers=user).json()
+    assert [(r["id"], r["account_rating"]["value"]) for r in ratings["results"]] == [(9_000_002, 8.5)]
+
+    # The upstream's title changes; once the TTL has passed, the refresh reaches the list too.
+    changed = dict(UPSTREAM_MOVIE, runtime=150, revenue=2_000_000, title="The Upstream, Recut")
+    line = tmp_path / "recut.jsonl"
+    line.write_text(json.dumps(changed) + "\n")
+    counts = pair.upstream.call(importer.import_files(pair.upstream.services.db, [line]))
+    assert counts.updated == 1
+    assert pair.get(MOVIE).json()["title"] == "The Upstream Only"  # still fresh here
+    downstream.clock.advance(TTL + 1)
+    assert pair.get(MOVIE).json()["title"] == "The Upstream, Recut"
+    shown = downstream.client.get(f"/4/list/{list_id}", headers=pair.creds.headers, params={"sort_by": "title.asc"})
+    assert shown.json()["results"][0]["title"] == "The Upstream, Recut"
+    assert (shown.json()["runtime"], shown.json()["revenue"]) == (150, 2_000_000)

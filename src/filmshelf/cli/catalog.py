@@ -1,7 +1,8 @@
-"""`filmshelf catalog import`: load TMDB export files, detail-object files or the bundled sample."""
+"""`filmshelf catalog import` (TMDB export files, detail-object files, the bundled sample) and `catalog fetch`."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Annotated
@@ -106,3 +107,111 @@ def import_command(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@catalog_app.command("fetch")
+def fetch_command(
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            help="movie:ID, tv:ID, or a catalog path with its query (/3/movie/550/credits?language=en-US).",
+            show_default=False,
+        ),
+    ],
+    append_to_response: Annotated[
+        str | None, typer.Option(help="append_to_response for the movie:ID and tv:ID targets, e.g. credits,images.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="language for the movie:ID and tv:ID targets.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Ask the upstream even for answers still fresh.")] = False,
+    concurrency: Annotated[int, typer.Option(help="Upstream calls at once.", min=1, max=16)] = 4,
+) -> None:
+    """Warm the upstream store: fetch catalog reads from FILMSHELF_UPSTREAM_URL ahead of time."""
+    from urllib.parse import urlencode
+
+    from filmshelf.clock import SystemClock
+    from filmshelf.storage.migrate import upgrade
+    from filmshelf.upstream import rules
+    from filmshelf.upstream.cache import Answer, Source, Upstream
+
+    settings = load_settings()
+    if settings.upstream_mode != "online" or settings.upstream_url is None:
+        errors.print(
+            "[red]catalog fetch needs an upstream:[/red] set FILMSHELF_UPSTREAM_URL and FILMSHELF_UPSTREAM_TOKEN "
+            "(and leave FILMSHELF_UPSTREAM_MODE unset or online)"
+        )
+        raise typer.Exit(2)
+    extra = urlencode(
+        [(name, value) for name, value in (("append_to_response", append_to_response), ("language", language)) if value]
+    )
+    plans: list[tuple[str, rules.Plan]] = []
+    refused: list[str] = []
+    for target in targets:
+        plan = rules.title_target(target)
+        if plan is not None and extra and not target.startswith("/"):
+            plan = rules.plan(plan.path, extra)
+        if plan is None:
+            refused.append(target)
+        else:
+            plans.append((target, plan))
+    if refused:
+        for target in refused:
+            errors.print(f"[red]not a catalog read filmshelf may fetch:[/red] {target}", highlight=False)
+        errors.print("targets are movie:ID, tv:ID or an allow-listed /3/... path (README, Upstream mode)")
+        raise typer.Exit(2)
+    upgrade(settings.database_url)
+
+    progress = Progress(
+        TextColumn("fetching"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=errors,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    task = progress.add_task("fetch", total=len(plans))
+    tally = {"fetched": 0, "fresh": 0, "not found": 0, "failed": 0}
+
+    def report(target: str, answer: Answer) -> None:
+        if answer.source in {Source.MISS, Source.REVALIDATED} and answer.status == 200:
+            tally["fetched"] += 1
+        elif answer.source == Source.HIT and answer.status == 200:
+            tally["fresh"] += 1
+        elif answer.status == 404:
+            tally["not found"] += 1
+            progress.console.print(f"not found upstream: {target}", markup=False, highlight=False)
+        else:
+            tally["failed"] += 1
+            why = answer.error_detail or f"HTTP {answer.status}"
+            progress.console.print(f"failed: {target}: {why} ({answer.source})", markup=False, highlight=False)
+        progress.advance(task)
+
+    async def work(db: Database) -> None:
+        upstream = Upstream(settings, db, SystemClock())
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(target: str, plan: rules.Plan) -> None:
+            async with gate:
+                answer = await upstream.fetch(plan, force=force)
+                # Rate-limited (429): wait as long as the upstream asked, then try again (5 times at most).
+                for _ in range(5):
+                    if answer.source not in {Source.BACKOFF, Source.STALE} or not upstream.backing_off():
+                        break
+                    await asyncio.sleep(upstream.paused_for())
+                    answer = await upstream.fetch(plan, force=force)
+                report(target, answer)
+
+        try:
+            await asyncio.gather(*(one(target, plan) for target, plan in plans))
+        finally:
+            await upstream.aclose()
+
+    started = time.perf_counter()
+    with progress:
+        run_with_db(settings, work)
+    took = time.perf_counter() - started
+    summary = ", ".join(f"{name} {count}" for name, count in tally.items())
+    console.print(f"catalog fetch: {summary}; {len(plans)} in {took:.1f} s", highlight=False, soft_wrap=True)
+    if tally["failed"]:
+        raise typer.Exit(1)

@@ -185,6 +185,10 @@ class Upstream:
         """Seconds until the upstream may be asked again (0 when it may be now)."""
         return max(0.0, self._paused_until - self.clock.now())
 
+    def backing_off(self) -> bool:
+        """True while the upstream's 429 asks filmshelf to wait."""
+        return self._paused_by_429 and self._paused(self.clock.now())
+
     def _paused(self, now: float) -> bool:
         return now < self._paused_until
 

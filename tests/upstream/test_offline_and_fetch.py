@@ -1,0 +1,153 @@
+"""`filmshelf catalog fetch` warms the store from the upstream; an offline downstream replays it.
+
+Also: with upstream mode off (the default), and in offline mode, no HTTP client is ever made.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from filmshelf import cli as main
+from filmshelf.cli.catalog import catalog_app
+from filmshelf.storage import catalog as catalog_rows
+from tests.conftest import SECRET, LiveServer, in_thread
+from tests.upstream.conftest import NOT_FOUND, UPSTREAM_MOVIE, UPSTREAM_TV, Recorder, Servers
+
+MOVIE = f"/3/movie/{UPSTREAM_MOVIE['id']}"
+TV = f"/3/tv/{UPSTREAM_TV['id']}"
+
+
+@pytest.fixture
+def async_clients_made(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every httpx.AsyncClient constructed in this process while the test runs."""
+    made: list[object] = []
+    original = httpx.AsyncClient.__init__
+
+    def counting(self: httpx.AsyncClient, *args: Any, **kwargs: Any) -> None:
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.AsyncClient, "__init__", counting)
+    return made
+
+
+async def title(server: LiveServer, media_type: str, media_id: int) -> Any:
+    async with server.services.db.read() as conn:
+        return await catalog_rows.get_title(conn, media_type, media_id)
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def fetch(env: dict[str, str], *args: str) -> Ran:
+    """`filmshelf catalog fetch ARGS` in process (Typer's runner, in its own thread for asyncio.run)."""
+    main.app.add_typer(catalog_app, name="catalog")
+    runner = CliRunner()
+    result = in_thread(lambda: runner.invoke(main.app, ["catalog", "fetch", *args], env=env, color=False))
+    return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+
+def test_fetch_then_replay_offline(
+    servers: Servers,
+    upstream_server: tuple[LiveServer, Recorder, str, Any],
+    tmp_path: Path,
+    async_clients_made: list[object],
+) -> None:
+    upstream, recorder, token, _ = upstream_server
+    env = dict(os.environ)
+    env.update(
+        FILMSHELF_DATABASE_URL=servers.database_url,
+        FILMSHELF_SECRET_KEY=SECRET,
+        FILMSHELF_DATA_DIR=str(tmp_path / "cli"),
+        FILMSHELF_UPSTREAM_URL=upstream.base_url,
+        FILMSHELF_UPSTREAM_TOKEN=token,
+    )
+    targets = ["movie:9000001", "tv:9000002", "/3/movie/9000010?language=de-DE&api_key=dropped", "movie:9099999"]
+    first = fetch(env, *targets, "--append-to-response", "credits")
+    assert first.returncode == 0, first.stderr
+    assert "catalog fetch: fetched 3, fresh 0, not found 1, failed 0; 4 in" in first.stdout
+    assert "not found upstream: movie:9099999" in first.stderr
+    assert sorted((seen.path, seen.query) for seen in recorder.calls()) == sorted(
+        [
+            (MOVIE, "append_to_response=credits"),
+            (TV, "append_to_response=credits"),
+            ("/3/movie/9000010", "language=de-DE"),
+            ("/3/movie/9099999", "append_to_response=credits"),
+        ]
+    )
+    assert {seen.header("authorization")[0] for seen in recorder.calls()} == {f"Bearer {token}"}
+    again = fetch(env, *targets, "--append-to-response", "credits")
+    assert again.returncode == 0, again.stderr
+    assert "catalog fetch: fetched 0, fresh 3, not found 1, failed 0" in again.stdout
+    assert len(recorder.calls()) == 4
+    forced = fetch(env, "movie:9000001", "--force", "--append-to-response", "credits")
+    assert "fetched 1, fresh 0" in forced.stdout
+    assert len(recorder.calls()) == 5
+
+    refused = fetch(env, "movie:abc", "/3/account", "person:1")
+    assert refused.returncode == 2
+    assert "not a catalog read filmshelf may fetch: movie:abc" in refused.stderr
+    assert "/3/account" in refused.stderr
+    offline_env = dict(env, FILMSHELF_UPSTREAM_MODE="offline")
+    assert fetch(offline_env, "movie:1").returncode == 2
+
+    # The upstream goes away for good; a CI run replays what was stored, offline.
+    async_clients_made.clear()  # the fetches above ran in this process; the offline server must make none
+    recorder.fault = (500, {}, b"{}")
+    offline = servers.downstream(upstream_mode="offline", upstream_url=None, upstream_token=None)
+    assert offline.services.upstream is not None
+    assert offline.services.upstream.client is None
+    owner = offline.create_user("ci")
+    creds = offline.create_app(owner, "CI")
+    recorder.fault = None
+    expected = upstream.client.get(
+        MOVIE, params={"append_to_response": "credits"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    del recorder.seen[5:]
+    before = len(recorder.calls())
+
+    def get(path: str, **params: str) -> httpx.Response:
+        return offline.client.get(path, headers=creds.headers, params=params)
+
+    replay = get(MOVIE, append_to_response="credits")
+    assert (replay.status_code, replay.headers["x-filmshelf-upstream"]) == (200, "offline")
+    assert replay.json() == expected.json()
+    assert get("/3/movie/9000010", language="de-DE").json()["title"] == "Upstream Extra 0"
+    for path, params in ((MOVIE, {}), ("/3/movie/9000010", {}), ("/3/movie/9000011", {}), ("/3/person/31", {})):
+        missing = get(path, **params)
+        assert (missing.status_code, missing.json()) == (404, NOT_FOUND)
+        assert missing.headers["x-filmshelf-upstream"] == "offline-miss"
+    stored_404 = get("/3/movie/9099999", append_to_response="credits")
+    assert (stored_404.status_code, stored_404.headers["x-filmshelf-upstream"]) == (404, "offline")
+    # Days later it is still served: offline answers do not expire.
+    offline.clock.advance(30 * 86400)
+    assert get(MOVIE, append_to_response="credits").headers["x-filmshelf-upstream"] == "offline"
+    # Titles the fetch stored are in the catalog (lists and favorites can use them).
+    for media_type, media_id in (("movie", 9_000_001), ("tv", 9_000_002), ("movie", 9_000_010)):
+        assert offline.call(title(offline, media_type, media_id)) is not None
+    assert len(recorder.calls()) == before
+    assert async_clients_made == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_upstream_off_by_default_makes_no_client(server: LiveServer, async_clients_made: list[object]) -> None:
+    creds = server.create_app(server.create_user())
+    assert server.services.settings.upstream_url is None
+    assert server.services.upstream is None
+    for path in ("/3/movie/9000001", "/3/person/31", "/3/movie/550/credits", "/3/trending/all/day"):
+        response = server.client.get(path, headers=creds.headers)
+        assert response.status_code == 404
+        assert "x-filmshelf-upstream" not in response.headers
+    assert server.client.get("/3/movie/550", headers=creds.headers).status_code == 200
+    assert async_clients_made == []
