@@ -5,6 +5,7 @@ Also: with upstream mode off (the default), and in offline mode, no HTTP client 
 
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +13,22 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import delete
 from typer.testing import CliRunner
 
-from filmshelf import cli as main
 from filmshelf.cli.catalog import catalog_app
 from filmshelf.storage import catalog as catalog_rows
+from filmshelf.storage.engine import open_database
+from filmshelf.storage.tables import upstream_answers
 from tests.conftest import SECRET, LiveServer, in_thread
-from tests.upstream.conftest import NOT_FOUND, UPSTREAM_MOVIE, UPSTREAM_TV, Recorder, Servers
+from tests.upstream.conftest import (
+    NOT_FOUND,
+    UPSTREAM_MOVIE,
+    UPSTREAM_TV,
+    Recorder,
+    Servers,
+    remove_upstream_titles,
+)
 
 MOVIE = f"/3/movie/{UPSTREAM_MOVIE['id']}"
 TV = f"/3/tv/{UPSTREAM_TV['id']}"
@@ -50,12 +60,28 @@ class Ran:
     stderr: str
 
 
-def fetch(env: dict[str, str], *args: str) -> Ran:
-    """`filmshelf catalog fetch ARGS` in process (Typer's runner, in its own thread for asyncio.run)."""
-    main.app.add_typer(catalog_app, name="catalog")
+def cli(env: dict[str, str], *args: str) -> Ran:
+    """`filmshelf catalog ARGS` in process (Typer's runner, in its own thread for asyncio.run)."""
     runner = CliRunner()
-    result = in_thread(lambda: runner.invoke(main.app, ["catalog", "fetch", *args], env=env, color=False))
+    result = in_thread(lambda: runner.invoke(catalog_app, list(args), env=env, color=False))
     return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+
+def fetch(env: dict[str, str], *args: str) -> Ran:
+    """`filmshelf catalog fetch ARGS`."""
+    return cli(env, "fetch", *args)
+
+
+def wipe_upstream_answers(url: str) -> None:
+    async def run() -> None:
+        db = open_database(url)
+        try:
+            async with db.write() as conn:
+                await conn.run(delete(upstream_answers))
+        finally:
+            await db.dispose()
+
+    in_thread(lambda: asyncio.run(run()))
 
 
 def test_fetch_then_replay_offline(
@@ -101,6 +127,33 @@ def test_fetch_then_replay_offline(
     assert "/3/account" in refused.stderr
     offline_env = dict(env, FILMSHELF_UPSTREAM_MODE="offline")
     assert fetch(offline_env, "movie:1").returncode == 2
+
+    # Recorded once, exported to a file; a CI database starts without them and imports the file.
+    recordings = tmp_path / "recordings.jsonl.gz"
+    exported = cli(env, "export-answers", str(recordings))
+    assert exported.returncode == 0, exported.stderr
+    assert "exported 4 upstream answers" in exported.stdout
+    wipe_upstream_answers(servers.database_url)
+    remove_upstream_titles(servers.database_url)
+    ci_env = {key: value for key, value in env.items() if not key.startswith("FILMSHELF_UPSTREAM")}
+    imported = cli(ci_env, "import-answers", str(recordings))
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 4 upstream answers (3 catalog titles written), skipped 0 bad lines" in imported.stdout
+    bad = tmp_path / "bad.jsonl"
+    body = '"fetched_at": 1.0, "body": {"id": 1}'
+    bad.write_text(
+        f'{{"path": "/3/account", "query": "", "status": 200, {body}}}\n'
+        f'{{"path": "/3/movie/1", "query": "api_key=x", "status": 200, {body}}}\n'
+        f'{{"path": "/3/movie/1", "query": "", "status": 500, {body}}}\n'
+        '{"path": "/3/movie/1", "query": "", "status": 200, "fetched_at": 1.0, "body": [1]}\n'
+        "not json\n"
+    )
+    refused_lines = cli(ci_env, "import-answers", str(bad))
+    assert refused_lines.returncode == 1
+    assert "imported 0 upstream answers" in refused_lines.stdout
+    assert "skipped 5 bad lines" in refused_lines.stdout
+    for number in range(1, 6):
+        assert f"bad.jsonl:{number}:" in refused_lines.stderr
 
     # The upstream goes away for good; a CI run replays what was stored, offline.
     async_clients_made.clear()  # the fetches above ran in this process; the offline server must make none

@@ -215,3 +215,51 @@ def fetch_command(
     console.print(f"catalog fetch: {summary}; {len(plans)} in {took:.1f} s", highlight=False, soft_wrap=True)
     if tally["failed"]:
         raise typer.Exit(1)
+
+
+@catalog_app.command("export-answers")
+def export_answers_command(
+    path: Annotated[Path, typer.Argument(help="File to write (JSON lines; gzip when it ends in .gz).", dir_okay=False)],
+) -> None:
+    """Write the upstream answers stored in this database to a file (for offline replay in CI)."""
+    from filmshelf.storage.migrate import upgrade
+    from filmshelf.upstream.recordings import export_answers
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+
+    async def work(db: Database) -> int:
+        return await export_answers(db, path)
+
+    count = run_with_db(settings, work)
+    console.print(f"exported {count} upstream answers to {path}", highlight=False, soft_wrap=True)
+
+
+@catalog_app.command("import-answers")
+def import_answers_command(
+    path: Annotated[
+        Path, typer.Argument(help="A file written by export-answers.", exists=True, dir_okay=False, readable=True)
+    ],
+) -> None:
+    """Store the upstream answers of a file (then FILMSHELF_UPSTREAM_MODE=offline replays them)."""
+    from filmshelf.storage.migrate import upgrade
+    from filmshelf.upstream.recordings import import_answers
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+
+    def on_bad_line(number: int, reason: str) -> None:
+        errors.print(f"bad line {path}:{number}: {reason}", markup=False, highlight=False, soft_wrap=True)
+
+    async def work(db: Database) -> object:
+        return await import_answers(db, path, on_bad_line=on_bad_line)
+
+    counts = run_with_db(settings, work)
+    console.print(
+        f"imported {counts.stored} upstream answers ({counts.titles} catalog titles written), "  # type: ignore[attr-defined]
+        f"skipped {counts.skipped} bad lines",  # type: ignore[attr-defined]
+        highlight=False,
+        soft_wrap=True,
+    )
+    if counts.skipped and not counts.stored:  # type: ignore[attr-defined]
+        raise typer.Exit(1)

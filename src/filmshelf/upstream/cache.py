@@ -293,30 +293,40 @@ class Upstream:
         return self._failed(current)
 
     async def _store(self, plan: rules.Plan, status: int, body: bytes, etag: str | None, now: float) -> None:
-        record = None
-        if status == 200 and plan.details and plan.media_type is not None and plan.media_id is not None:
-            try:
-                record = importer.detail_record(body, plan.media_type, plan.media_id)
-            except importer.BadLineError as exc:
-                log.warning("upstream %s: not usable as a catalog title: %s", plan.key, exc)
-        async with self.db.write() as conn:
-            await store.put(
-                conn,
-                key_hash=plan.key_hash,
-                path=plan.path,
-                query=plan.query,
-                media_type=plan.media_type,
-                media_id=plan.media_id,
-                details=plan.details,
-                status=status,
-                body=body,
-                etag=etag if status == 200 else None,
-                fetched_at=now,
-            )
-            if record is not None:
-                await importer.apply_record(conn, record, now=now)
+        await store_answer(self.db, plan, status=status, body=body, etag=etag, fetched_at=now)
 
     async def aclose(self) -> None:
         """Close the HTTP client's connections."""
         if self.client is not None:
             await self.client.aclose()
+
+
+async def store_answer(
+    db: Database, plan: rules.Plan, *, status: int, body: bytes, etag: str | None, fetched_at: float
+) -> bool:
+    """Store an upstream answer (200 or 404) under `plan`, in one transaction with, for a title's
+    details, the title's row in the local catalog (`catalog.importer`'s mapping, list copies
+    refreshed). Return whether a title row was written."""
+    record = None
+    if status == 200 and plan.details and plan.media_type is not None and plan.media_id is not None:
+        try:
+            record = importer.detail_record(body, plan.media_type, plan.media_id)
+        except importer.BadLineError as exc:
+            log.warning("upstream %s: not usable as a catalog title: %s", plan.key, exc)
+    async with db.write() as conn:
+        await store.put(
+            conn,
+            key_hash=plan.key_hash,
+            path=plan.path,
+            query=plan.query,
+            media_type=plan.media_type,
+            media_id=plan.media_id,
+            details=plan.details,
+            status=status,
+            body=body,
+            etag=etag if status == 200 else None,
+            fetched_at=fetched_at,
+        )
+        if record is not None:
+            return await importer.apply_record(conn, record, now=fetched_at)
+    return False
