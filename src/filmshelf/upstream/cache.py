@@ -304,15 +304,21 @@ class Upstream:
 async def store_answer(
     db: Database, plan: rules.Plan, *, status: int, body: bytes, etag: str | None, fetched_at: float
 ) -> bool:
-    """Store an upstream answer (200 or 404) under `plan`, in one transaction with, for a title's
-    details, the title's row in the local catalog (`catalog.importer`'s mapping, list copies
-    refreshed). Return whether a title row was written."""
-    record = None
+    """Store an upstream answer (200 or 404) under `plan`; return whether a catalog title was written.
+
+    For a title's details the title's row in the local catalog is written first, as an import
+    writes it (`catalog.importer`: same mapping, only when new or changed, list copies refreshed),
+    then the answer. Details the importer refuses (a title over 512 characters, ...) are logged
+    and still stored and served, but that title cannot go on lists."""
+    wrote_title = False
     if status == 200 and plan.details and plan.media_type is not None and plan.media_id is not None:
         try:
             record = importer.detail_record(body, plan.media_type, plan.media_id)
         except importer.BadLineError as exc:
             log.warning("upstream %s: not usable as a catalog title: %s", plan.key, exc)
+        else:
+            counts = await importer.import_records(db, [record], now=fetched_at)
+            wrote_title = bool(counts.added or counts.updated)
     async with db.write() as conn:
         await store.put(
             conn,
@@ -327,6 +333,4 @@ async def store_answer(
             etag=etag if status == 200 else None,
             fetched_at=fetched_at,
         )
-        if record is not None:
-            return await importer.apply_record(conn, record, now=fetched_at)
-    return False
+    return wrote_title
