@@ -1,10 +1,11 @@
 """Two filmshelf servers: an upstream (standing in for TMDB) and a downstream pointed at it.
 
-The upstream is always a fresh SQLite copy of the sample catalog plus a few titles the
-downstream does not hold (ids from 9,000,000 up), behind a recording ASGI wrapper that keeps
-every request it received (path, query, headers) and can be told to fail, answer 429, or hold
-requests. The downstream runs on each engine (the `database_url` fixture). On PostgreSQL the
-`titles` table is shared by the whole run, so titles the downstream upserted are removed again.
+The upstream is one server for the whole session (starting one costs seconds): an SQLite copy
+of the sample catalog plus a few titles the downstream does not hold (ids from 9,000,000 up),
+behind a recording ASGI wrapper that keeps every request it received (path, query, headers) and
+can be told to fail, answer 429, or hold requests; each test starts with a clean recorder.
+The downstream runs on each engine (the `database_url` fixture). On PostgreSQL the `titles`
+table is shared by the whole run, so titles the downstream upserted are removed again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,9 +27,10 @@ from sqlalchemy import delete
 from filmshelf.accounts import users
 from filmshelf.catalog import importer
 from filmshelf.clock import FixedClock
+from filmshelf.settings import Settings
 from filmshelf.storage.engine import open_database
 from filmshelf.storage.tables import titles
-from tests.conftest import AppCreds, LiveServer, in_thread, start_server
+from tests.conftest import SECRET, AppCreds, LiveServer, in_thread, start_server
 
 # Titles only the upstream holds (TMDB detail objects, as `catalog import` takes them).
 UPSTREAM_MOVIE = {
@@ -229,13 +232,26 @@ class Servers:
         self.running.clear()
 
 
-@pytest.fixture
-def upstream_server(
-    sqlite_template: Path, tmp_path: Path, make_settings: Any
-) -> Iterator[tuple[LiveServer, Recorder, str, Any]]:
-    """The upstream filmshelf (SQLite), its recorder and its API read access token."""
-    folder = tmp_path / "upstream"
-    folder.mkdir()
+@dataclass
+class Upstream:
+    """The upstream server of this test session, its recorder and its API read access token."""
+
+    live: LiveServer
+    recorder: Recorder
+    token: str
+
+    def reset(self) -> None:
+        """Forget what earlier tests did to the recorder."""
+        self.recorder.seen.clear()
+        self.recorder.fault = None
+        self.recorder.hold = None
+        self.recorder.tmdb_only.clear()
+
+
+@pytest.fixture(scope="session")
+def shared_upstream(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Upstream]:
+    """One upstream filmshelf (SQLite) for the whole session: starting one costs seconds."""
+    folder = tmp_path_factory.mktemp("upstream")
     path = folder / "upstream.sqlite3"
     shutil.copy(sqlite_template, path)
     url = f"sqlite:///{path}"
@@ -246,24 +262,37 @@ def upstream_server(
         holder["recorder"] = Recorder(app)
         return holder["recorder"]
 
-    live, uv, thread = _live(make_settings(url, data_dir=folder / "data"), FixedClock(1_790_000_000.0), wrap)
+    settings = Settings(database_url=url, secret_key=SECRET, data_dir=folder / "data", rate_limit_per_second=0)
+    live, uv, thread = _live(settings, FixedClock(1_790_000_000.0), wrap)
     owner = live.create_user("upstream-owner")
     token = live.create_app(owner, "filmshelf downstream").read_token
     try:
-        yield live, holder["recorder"], token, (uv, thread)
+        yield Upstream(live=live, recorder=holder["recorder"], token=token)
     finally:
         _stop(live, uv, thread)
 
 
 @pytest.fixture
-def servers(
-    upstream_server: tuple[LiveServer, Recorder, str, Any], database_url: str, make_settings: Any
-) -> Iterator[Servers]:
+def upstream_server(shared_upstream: Upstream) -> Upstream:
+    """The session's upstream, with a clean recorder."""
+    shared_upstream.reset()
+    return shared_upstream
+
+
+def closed_port_url() -> str:
+    """An http origin on 127.0.0.1 where nothing listens (connection refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def servers(upstream_server: Upstream, database_url: str, make_settings: Any) -> Iterator[Servers]:
     """A factory of downstream servers on the test's database, all pointed at the upstream."""
-    upstream, _, token, _ = upstream_server
     if not database_url.startswith("sqlite"):
         remove_upstream_titles(database_url)
-    started = Servers(make_settings, database_url, upstream.base_url, token)
+    started = Servers(make_settings, database_url, upstream_server.live.base_url, upstream_server.token)
     try:
         yield started
     finally:
@@ -273,16 +302,15 @@ def servers(
 
 
 @pytest.fixture
-def pair(upstream_server: tuple[LiveServer, Recorder, str, Any], servers: Servers) -> Pair:
+def pair(upstream_server: Upstream, servers: Servers) -> Pair:
     """An online downstream (TTL one hour) and an app and user on it."""
-    upstream, recorder, token, _ = upstream_server
     downstream = servers.downstream()
     account = downstream.create_user("dora")
     creds = downstream.create_app(account, "Dora's app")
     return Pair(
-        upstream=upstream,
-        recorder=recorder,
-        upstream_token=token,
+        upstream=upstream_server.live,
+        recorder=upstream_server.recorder,
+        upstream_token=upstream_server.token,
         downstream=downstream,
         creds=creds,
         account=account,

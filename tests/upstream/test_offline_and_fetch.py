@@ -25,8 +25,8 @@ from tests.upstream.conftest import (
     NOT_FOUND,
     UPSTREAM_MOVIE,
     UPSTREAM_TV,
-    Recorder,
     Servers,
+    Upstream,
     remove_upstream_titles,
 )
 
@@ -86,11 +86,11 @@ def wipe_upstream_answers(url: str) -> None:
 
 def test_fetch_then_replay_offline(
     servers: Servers,
-    upstream_server: tuple[LiveServer, Recorder, str, Any],
+    upstream_server: Upstream,
     tmp_path: Path,
     async_clients_made: list[object],
 ) -> None:
-    upstream, recorder, token, _ = upstream_server
+    upstream, recorder, token = upstream_server.live, upstream_server.recorder, upstream_server.token
     env = dict(os.environ)
     env.update(
         FILMSHELF_DATABASE_URL=servers.database_url,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from filmshelf.catalog import importer
 from filmshelf.storage import catalog as catalog_rows
@@ -26,8 +27,14 @@ from tests.upstream.conftest import (
     UPSTREAM_MOVIE,
     UPSTREAM_TV,
     Pair,
+    Servers,
+    closed_port_url,
 )
 
+# What these tests check does not depend on the downstream's engine (what the upstream received,
+# the pause after a failure, one call per key in a process): SQLite only, to keep the suite quick.
+# The store and the catalog writes run on both engines in the other tests.
+ENGINE_INDEPENDENT = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 MOVIE = f"/3/movie/{UPSTREAM_MOVIE['id']}"
 TV = f"/3/tv/{UPSTREAM_TV['id']}"
 TTL = 3600.0
@@ -128,12 +135,26 @@ def test_miss_fetch_hit_expiry_and_negative_answers(pair: Pair) -> None:
     assert len(pair.recorder.calls(TV)) == 1
     assert _title(pair, "tv", UPSTREAM_TV["id"]).runtime == 45
 
+    # A TMDB route filmshelf has no handler for at all (a person): answered upstream and stored.
+    person = {"id": 31, "name": "Tom Hanks", "known_for_department": "Acting", "popularity": 80.1}
+    pair.recorder.tmdb_only["/3/person/31"] = person
+    local = pair.downstream.client.get("/3/person/31", headers={"Authorization": "Bearer x"})
+    assert local.status_code == 401  # credentials are checked even where no local route exists
+    first = pair.get("/3/person/31", language="en-US")
+    assert (first.status_code, first.headers["x-filmshelf-upstream"]) == (200, "miss")
+    assert first.json() == person
+    second = pair.get("/3/person/31", language="en-US")
+    assert (second.json(), second.headers["x-filmshelf-upstream"]) == (person, "hit")
+    assert len(pair.recorder.calls("/3/person/31")) == 1
+    assert _stored(pair, "/3/person/31", "language=en-US").status == 200
+
 
 def _tmdb_error(code: int, message: str) -> bytes:
     return json.dumps({"success": False, "status_code": code, "status_message": message}).encode()
 
 
-def test_upstream_failing_rate_limiting_and_down(pair: Pair, upstream_server: Any) -> None:
+@ENGINE_INDEPENDENT
+def test_upstream_failing_rate_limiting_and_down(pair: Pair, servers: Servers) -> None:
     recorder = pair.recorder
     assert pair.get(MOVIE).headers["x-filmshelf-upstream"] == "miss"
     body = pair.get(MOVIE).content
@@ -190,24 +211,27 @@ def test_upstream_failing_rate_limiting_and_down(pair: Pair, upstream_server: An
     assert pair.get(MOVIE).headers["x-filmshelf-upstream"] == "miss"
     assert len(recorder.calls()) == 6
 
-    # The upstream process goes away (connection refused): stale where stored, else 502 / 43.
-    _, _, _, (uv, thread) = upstream_server
-    uv.should_exit = True
-    thread.join(timeout=20)
-    pair.downstream.clock.advance(TTL + 1)
-    gone = pair.get(MOVIE)
+    # Nothing listens at the upstream address any more (connection refused): a downstream on the
+    # same database serves what is stored, stale, and 502 / 43 for the rest.
+    dead = servers.downstream(upstream_url=closed_port_url())
+    dead.clock.advance(pair.downstream.clock.now() - dead.clock.now() + TTL + 1)
+    gone = dead.client.get(MOVIE, headers=pair.creds.headers)
     assert (gone.status_code, gone.headers["x-filmshelf-upstream"]) == (200, "stale")
     assert gone.content == body
-    never = pair.get("/3/movie/9000010")
+    never = dead.client.get("/3/movie/9000010", headers=pair.creds.headers)
     assert (never.status_code, never.json()["status_code"]) == (502, 43)
+    # One call found the port closed; the next request came within the 5 s pause and made none.
+    assert dead.services.upstream is not None and dead.services.upstream.stats.calls == 1
     # filmshelf's own routes are not affected.
-    assert pair.get("/3/movie/550").status_code == 200
+    assert dead.client.get("/3/movie/550", headers=pair.creds.headers).status_code == 200
+    assert len(recorder.calls()) == 6
 
 
 # What filmshelf's own client may send; anything else would be something of the caller's.
 CLIENT_HEADERS = {"host", "accept", "accept-encoding", "connection", "user-agent", "authorization", "if-none-match"}
 
 
+@ENGINE_INDEPENDENT
 def test_only_filmshelfs_token_and_catalog_parameters_go_upstream(pair: Pair) -> None:
     downstream = pair.downstream
     api_key = pair.creds.app.api_key
@@ -291,21 +315,7 @@ def test_only_filmshelfs_token_and_catalog_parameters_go_upstream(pair: Pair) ->
     assert len(pair.recorder.seen) == before
 
 
-def test_a_route_filmshelf_does_not_serve(pair: Pair) -> None:
-    """A TMDB route filmshelf has no handler for at all (a person) is answered and stored."""
-    person = {"id": 31, "name": "Tom Hanks", "known_for_department": "Acting", "popularity": 80.1}
-    pair.recorder.tmdb_only["/3/person/31"] = person
-    local = pair.downstream.client.get("/3/person/31", headers={"Authorization": "Bearer x"})
-    assert local.status_code == 401  # credentials are checked even where no local route exists
-    first = pair.get("/3/person/31", language="en-US")
-    assert (first.status_code, first.headers["x-filmshelf-upstream"]) == (200, "miss")
-    assert first.json() == person
-    second = pair.get("/3/person/31", language="en-US")
-    assert (second.json(), second.headers["x-filmshelf-upstream"]) == (person, "hit")
-    assert len(pair.recorder.calls("/3/person/31")) == 1
-    assert _stored(pair, "/3/person/31", "language=en-US").status == 200
-
-
+@ENGINE_INDEPENDENT
 def test_a_hundred_clients_one_upstream_call(pair: Pair) -> None:
     """100 concurrent requests for one missing title: the upstream is asked exactly once.
 
@@ -381,13 +391,18 @@ def test_fetched_titles_in_lists_favorites_and_ratings(pair: Pair, tmp_path: Pat
 
     # The upstream's title changes; once the TTL has passed, the refresh reaches the list too.
     changed = dict(UPSTREAM_MOVIE, runtime=150, revenue=2_000_000, title="The Upstream, Recut")
-    line = tmp_path / "recut.jsonl"
-    line.write_text(json.dumps(changed) + "\n")
-    counts = pair.upstream.call(importer.import_files(pair.upstream.services.db, [line]))
-    assert counts.updated == 1
-    assert pair.get(MOVIE).json()["title"] == "The Upstream Only"  # still fresh here
-    downstream.clock.advance(TTL + 1)
-    assert pair.get(MOVIE).json()["title"] == "The Upstream, Recut"
+    recut, original = tmp_path / "recut.jsonl", tmp_path / "original.jsonl"
+    recut.write_text(json.dumps(changed) + "\n")
+    original.write_text(json.dumps(UPSTREAM_MOVIE) + "\n")
+    upstream_db = pair.upstream.services.db
+    assert pair.upstream.call(importer.import_files(upstream_db, [recut])).updated == 1
+    try:
+        assert pair.get(MOVIE).json()["title"] == "The Upstream Only"  # still fresh here
+        downstream.clock.advance(TTL + 1)
+        assert pair.get(MOVIE).json()["title"] == "The Upstream, Recut"
+    finally:
+        # The upstream is shared by the session: put its title back.
+        assert pair.upstream.call(importer.import_files(upstream_db, [original])).updated == 1
     shown = downstream.client.get(f"/4/list/{list_id}", headers=pair.creds.headers, params={"sort_by": "title.asc"})
     assert shown.json()["results"][0]["title"] == "The Upstream, Recut"
     assert (shown.json()["runtime"], shown.json()["revenue"]) == (150, 2_000_000)
