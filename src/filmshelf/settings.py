@@ -12,6 +12,7 @@ MIN_SECRET_BYTES = 32
 # Stored upstream answers are served for a day before the upstream is asked again.
 DEFAULT_UPSTREAM_TTL = 86_400.0
 UPSTREAM_MODES = ("online", "offline")
+UPSTREAM_PREFERENCES = ("local", "upstream")
 
 
 class SettingsError(ValueError):
@@ -35,11 +36,13 @@ class Settings:
     log_requests: bool = False
     # Upstream mode (README "Upstream mode"): an origin such as https://api.themoviedb.org, the
     # TMDB API read access token filmshelf sends there, how long stored answers are served
-    # without asking again (seconds), and "online" or "offline" (serve only what is stored).
+    # without asking again (seconds), "online" or "offline" (serve only what is stored), and
+    # which answers a catalog read first: the local catalog ("local") or the upstream ("upstream").
     upstream_url: str | None = None
     upstream_token: str | None = field(default=None, repr=False)
     upstream_ttl: float = DEFAULT_UPSTREAM_TTL
     upstream_mode: str = "online"
+    upstream_prefer: str = "local"
 
     def __post_init__(self) -> None:
         if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
@@ -54,6 +57,10 @@ class Settings:
     def _check_upstream(self) -> None:
         if self.upstream_mode not in UPSTREAM_MODES:
             raise SettingsError(f"FILMSHELF_UPSTREAM_MODE must be online or offline, not {self.upstream_mode[:20]!r}")
+        if self.upstream_prefer not in UPSTREAM_PREFERENCES:
+            raise SettingsError(
+                f"FILMSHELF_UPSTREAM_PREFER must be local or upstream, not {self.upstream_prefer[:20]!r}"
+            )
         if not (self.upstream_ttl >= 0) or self.upstream_ttl == float("inf"):
             raise SettingsError("FILMSHELF_UPSTREAM_TTL must be a number of seconds, 0 or more")
         token = self.upstream_token
@@ -123,6 +130,7 @@ class Settings:
             upstream_token=(env.get("FILMSHELF_UPSTREAM_TOKEN") or "").strip() or None,
             upstream_ttl=_seconds(env.get("FILMSHELF_UPSTREAM_TTL"), DEFAULT_UPSTREAM_TTL, "FILMSHELF_UPSTREAM_TTL"),
             upstream_mode=(env.get("FILMSHELF_UPSTREAM_MODE") or "online").strip().lower(),
+            upstream_prefer=(env.get("FILMSHELF_UPSTREAM_PREFER") or "local").strip().lower(),
         )
 
 

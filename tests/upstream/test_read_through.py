@@ -406,3 +406,48 @@ def test_fetched_titles_in_lists_favorites_and_ratings(pair: Pair, tmp_path: Pat
     shown = downstream.client.get(f"/4/list/{list_id}", headers=pair.creds.headers, params={"sort_by": "title.asc"})
     assert shown.json()["results"][0]["title"] == "The Upstream, Recut"
     assert (shown.json()["runtime"], shown.json()["revenue"]) == (150, 2_000_000)
+
+
+@ENGINE_INDEPENDENT
+def test_prefer_upstream(pair: Pair, servers: Servers, tmp_path: Path) -> None:
+    """FILMSHELF_UPSTREAM_PREFER=upstream: the upstream first for every catalog read, the local
+    catalog for what the upstream cannot answer."""
+    downstream = servers.downstream(upstream_prefer="upstream")
+    recorder = pair.recorder
+    local_only = {"id": 9_000_100, "title": "Only Downstream", "original_title": "Only Downstream"}
+    line = tmp_path / "local.jsonl"
+    line.write_text(json.dumps(local_only) + "\n")
+    assert downstream.call(importer.import_files(downstream.services.db, [line])).added == 1
+
+    def get(path: str, **params: str) -> httpx.Response:
+        return downstream.client.get(path, headers=pair.creds.headers, params=params)
+
+    # A title both hold: the upstream's answer, stored.
+    both = get("/3/movie/550")
+    assert (both.status_code, both.headers["x-filmshelf-upstream"]) == (200, "miss")
+    assert both.json() == pair.direct("/3/movie/550").json()
+    assert get("/3/movie/550").headers["x-filmshelf-upstream"] == "hit"
+    # A search: the upstream's catalog, not the local one (which finds nothing).
+    found = get("/3/search/movie", query="upstream extra")
+    assert found.headers["x-filmshelf-upstream"] == "miss"
+    assert [r["id"] for r in found.json()["results"]] == [9_000_010, 9_000_011, 9_000_012]
+    # (With the default preference the local catalog answers it, empty.)
+    local_first = pair.get("/3/search/movie", query="upstream extr")
+    assert (local_first.headers["x-filmshelf-upstream"], local_first.json()["total_results"]) == ("local", 0)
+    # Only the local catalog holds it: the upstream says 404 / 34 (remembered), the local answer stands.
+    for _ in range(2):
+        mine = get("/3/movie/9000100")
+        assert (mine.status_code, mine.headers["x-filmshelf-upstream"]) == (200, "local")
+        assert mine.json()["title"] == "Only Downstream"
+    assert len(recorder.calls("/3/movie/9000100")) == 1
+    # Neither holds it: 404 / 34.
+    assert get("/3/movie/9099998").json() == NOT_FOUND
+    # The upstream fails and nothing is stored: the local catalog answers instead of 502.
+    recorder.fault = (500, {}, b"{}")
+    fallback = get("/3/movie/11")
+    assert (fallback.status_code, fallback.headers["x-filmshelf-upstream"]) == (200, "local")
+    assert get("/3/movie/9000011").json()["status_code"] == 43
+    assert len(recorder.calls("/3/movie/11")) == 1
+    # Bad credentials are refused before anything else.
+    assert downstream.client.get("/3/movie/12").status_code == 401
+    assert recorder.calls("/3/movie/12") == []

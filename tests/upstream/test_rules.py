@@ -201,6 +201,7 @@ def test_settings_upstream_off_by_default() -> None:
     assert settings.upstream_token is None
     assert settings.upstream_mode == "online"
     assert settings.upstream_ttl == 86400
+    assert settings.upstream_prefer == "local"
     assert not settings.upstream_enabled
 
 
@@ -218,8 +219,9 @@ def test_settings_upstream_on() -> None:
         True,
     )
     assert "upstream-token-value" not in repr(settings)
-    offline = Settings.from_env(_env(FILMSHELF_UPSTREAM_MODE="Offline"))
+    offline = Settings.from_env(_env(FILMSHELF_UPSTREAM_MODE="Offline", FILMSHELF_UPSTREAM_PREFER="Upstream"))
     assert (offline.upstream_mode, offline.upstream_enabled, offline.upstream_url) == ("offline", True, None)
+    assert offline.upstream_prefer == "upstream"
 
 
 @pytest.mark.parametrize(
@@ -235,6 +237,7 @@ def test_settings_upstream_on() -> None:
         ({"FILMSHELF_UPSTREAM_URL": "https://x", "FILMSHELF_UPSTREAM_TOKEN": "a b"}, "no spaces"),
         ({"FILMSHELF_UPSTREAM_URL": "https://x", "FILMSHELF_UPSTREAM_TOKEN": "t\u00e9"}, "printable ASCII"),
         ({"FILMSHELF_UPSTREAM_MODE": "replay"}, "online or offline"),
+        ({"FILMSHELF_UPSTREAM_PREFER": "tmdb"}, "local or upstream"),
         ({"FILMSHELF_UPSTREAM_TTL": "a day"}, "number of seconds"),
         ({"FILMSHELF_UPSTREAM_TTL": "-1"}, "0 or more"),
         ({"FILMSHELF_UPSTREAM_TTL": "nan"}, "0 or more"),

@@ -4,8 +4,10 @@ Installed by `create_app` only when upstream mode is on. For a GET whose path is
 allow-list (`upstream.rules`), whatever routes exist locally:
 
 1. the store is read; a read that belongs upstream (a stored 200 for it, or a title whose
-   details came from the upstream) is answered from the store/upstream after the caller is
-   authenticated here;
+   details came from the upstream), or any read with `FILMSHELF_UPSTREAM_PREFER=upstream`, is
+   answered from the store/upstream after the caller is authenticated here (with `upstream`
+   preferred, what the upstream cannot answer — 404 / 34, failure, offline miss — goes on to
+   the local routes, and their answer stands unless it is 404 / 34 too);
 2. otherwise the local routes answer; anything but 404 / 34 goes out as it is (marked
    `X-Filmshelf-Upstream: local`);
 3. on a local 404 / 34 the caller is authenticated (unless the local route already did, see
@@ -106,6 +108,7 @@ class UpstreamSeam:
         self.app = app
         self.services = services
         self.upstream = upstream
+        self.prefer_upstream = services.settings.upstream_prefer == "upstream"
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -116,15 +119,29 @@ class UpstreamSeam:
             await self.app(scope, receive, send)
             return
         found = await self.upstream.lookup(plan)
-        if not found.upstream_first:
-            local = _LocalAnswer(send)
-            await self.app(scope, receive, local)
-            if not local.is_not_found():
-                await local.release()
+        if self.prefer_upstream or found.upstream_first:
+            if not await self._authenticated(scope, receive, send):
                 return
+            answer = await self.upstream.answer(plan, found)
+            # FILMSHELF_UPSTREAM_PREFER=upstream: what the upstream cannot answer, the local catalog may.
+            if self.prefer_upstream and not answer.settled and await self._local_answered(scope, receive, send):
+                return
+            await send_answer(send, answer)
+            return
+        if await self._local_answered(scope, receive, send):
+            return
         if scope.get(CALLER_SCOPE_KEY) is None and not await self._authenticated(scope, receive, send):
             return
         await send_answer(send, await self.upstream.answer(plan, found))
+
+    async def _local_answered(self, scope: Any, receive: Any, send: Any) -> bool:
+        """Let the local routes answer; True when they did with anything but 404 / 34 (already sent)."""
+        local = _LocalAnswer(send)
+        await self.app(scope, receive, local)
+        if local.is_not_found():
+            return False
+        await local.release()
+        return True
 
     async def _authenticated(self, scope: Any, receive: Any, send: Any) -> bool:
         """Check the caller's app credentials (and spend its rate limit) as the catalog routes do."""

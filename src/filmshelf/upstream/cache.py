@@ -69,6 +69,12 @@ class Answer:
     age: int | None = None
     retry_after: int | None = None
 
+    @property
+    def settled(self) -> bool:
+        """True when the upstream answered the read (a body to pass on), False for filmshelf's
+        own 404 / 34, 502 / 43 and 503 / 9."""
+        return self.error_code is None
+
 
 @dataclass(frozen=True, slots=True)
 class Found:
