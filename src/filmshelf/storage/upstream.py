@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select, true, update
+from sqlalchemy import and_, bindparam, case, func, null, or_, select, true, update
 
-from filmshelf.storage.engine import Conn
+from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.tables import upstream_answers as answers
 from filmshelf.storage.upsert import upsert
 
@@ -49,25 +49,57 @@ def _record(row: tuple[object, ...]) -> StoredAnswer:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What `lookup` found: the exact answer, and whether the title's details came from upstream."""
+
+    exact: StoredAnswer | None
+    title_is_upstream: bool
+
+
+# One statement (prepared: it runs before every catalog read in upstream mode): the row under the
+# key, and any stored 200 for the title's details (their bodies left out).
+_LOOKUP = Prepared(
+    select(
+        answers.c.key_hash,
+        answers.c.path,
+        answers.c.query,
+        answers.c.status,
+        case((answers.c.key_hash == bindparam("key_hash"), answers.c.body), else_=null()).label("body"),
+        answers.c.etag,
+        answers.c.fetched_at,
+        answers.c.details,
+    ).where(
+        or_(
+            answers.c.key_hash == bindparam("key_hash"),
+            and_(
+                answers.c.media_type == bindparam("media_type"),
+                answers.c.media_id == bindparam("media_id"),
+                answers.c.details == true(),
+                answers.c.status == 200,
+            ),
+        )
+    )
+)
+
+
+async def lookup(conn: Conn, key_hash: str, *, media_type: str | None, media_id: int | None) -> Lookup:
+    """The answer stored under `key_hash`, and (for a title path) whether the upstream answered
+    that title's details with a 200 under any query."""
+    exact: StoredAnswer | None = None
+    upstream_title = False
+    for row in await conn.fetch(_LOOKUP, {"key_hash": key_hash, "media_type": media_type, "media_id": media_id}):
+        if row.key_hash == key_hash:
+            exact = _record((row.key_hash, row.path, row.query, row.status, row.body, row.etag, row.fetched_at))
+        if row.details and row.status == 200:
+            upstream_title = True
+    return Lookup(exact=exact, title_is_upstream=upstream_title)
+
+
 async def get(conn: Conn, key_hash: str) -> StoredAnswer | None:
     """The stored answer under `key_hash`, or None."""
     row = await conn.row(select(*_COLUMNS).where(answers.c.key_hash == key_hash))
     return None if row is None else _record(tuple(row))
-
-
-async def title_is_upstream(conn: Conn, media_type: str, media_id: int) -> bool:
-    """Whether the upstream answered this title's details with a 200 (any query)."""
-    stmt = select(
-        exists().where(
-            and_(
-                answers.c.media_type == media_type,
-                answers.c.media_id == media_id,
-                answers.c.details == true(),
-                answers.c.status == 200,
-            )
-        )
-    )
-    return bool(await conn.scalar(stmt))
 
 
 async def put(

@@ -140,15 +140,11 @@ class Upstream:
     # --- the store ------------------------------------------------------------------------------
 
     async def lookup(self, plan: rules.Plan) -> Found:
-        """Read what the store holds for `plan` (one indexed read; two for a title without it)."""
+        """Read what the store holds for `plan` (one prepared, indexed statement)."""
         async with self.db.read() as conn:
-            exact = await store.get(conn, plan.key_hash)
-            if exact is not None and exact.status == 200:
-                return Found(exact=exact, upstream_first=True)
-            owned = False
-            if plan.media_type is not None and plan.media_id is not None:
-                owned = await store.title_is_upstream(conn, plan.media_type, plan.media_id)
-        return Found(exact=exact, upstream_first=owned)
+            found = await store.lookup(conn, plan.key_hash, media_type=plan.media_type, media_id=plan.media_id)
+        exact = found.exact
+        return Found(exact=exact, upstream_first=(exact is not None and exact.status == 200) or found.title_is_upstream)
 
     def _from_store(self, stored: StoredAnswer, source: Source, now: float) -> Answer:
         age = max(0, int(now - stored.fetched_at))
