@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from filmshelf.accounts import recommendations as rec
+from filmshelf.storage import records
 from filmshelf.storage.tables import titles
 from tests.accounts.support import BASE_ID, Title, V3User, catalog, sign_in_v3
 from tests.conftest import AppCreds, LiveServer
@@ -246,6 +247,6 @@ def test_profile_and_ranking() -> None:
 
 def test_content_words_and_genres() -> None:
     assert rec.content_words("The Robots of the Moon, and their robots!") == frozenset({"robots", "moon"})
-    assert rec.decode_genres("[16, 35]") == (16, 35)
-    assert rec.decode_genres("not json") == ()
-    assert rec.decode_genres(None) == ()
+    assert records.decode_ints("[16, 35]") == (16, 35)
+    assert records.decode_ints("not json") == ()
+    assert records.decode_ints(None) == ()

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
+from filmshelf import wire
 from filmshelf.catalog import lookup
 from filmshelf.errors import FilmshelfError, InvalidParameters, NotFound
 
 
 @pytest.mark.parametrize("raw", ["1", "550", "1399", "2147483647", "0550"])
 def test_media_ids_in_digits(raw: str) -> None:
-    assert lookup.parse_media_id(raw) == int(raw)
+    assert wire.parse_path_id(raw) == int(raw)
 
 
 @pytest.mark.parametrize(
@@ -21,7 +22,7 @@ def test_media_ids_in_digits(raw: str) -> None:
 )
 def test_other_ids_are_not_found(raw: str) -> None:
     with pytest.raises(NotFound):
-        lookup.parse_media_id(raw)
+        wire.parse_path_id(raw)
 
 
 def test_appends() -> None:

@@ -81,7 +81,7 @@ def test_miss_fetch_hit_expiry_and_negative_answers(pair: Pair) -> None:
         101,
         1234567,
     )
-    assert row.genre_ids == "[18,35]"
+    assert tuple(row.genre_ids) == (18, 35)
     assert _stored(pair, MOVIE).status == 200
 
     pair.downstream.clock.advance(TTL - 1)

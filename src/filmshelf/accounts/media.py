@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from filmshelf.errors import FilmshelfError, InvalidParameters, NotFound, ValidationFailed
+from filmshelf.lists.service import ListInfo, ListSummary
 from filmshelf.storage import account_media as rows
 from filmshelf.storage import catalog as catalog_rows
-from filmshelf.storage.engine import Conn, Database
+from filmshelf.storage.engine import Conn
+from filmshelf.wire import PAGE_SIZE, Page, offset_of
 
 MEDIA_TYPES = ("movie", "tv")
-PAGE_SIZE = 20
 MarkKind = Literal["favorite", "watchlist"]
 EntryKind = Literal["favorite", "watchlist", "rated"]
 
@@ -55,13 +55,6 @@ def parse_media_id(raw: object) -> int:
     if not 0 < value < 2**31:
         raise ValidationFailed(detail="media_id must be a positive integer.")
     return value
-
-
-def parse_path_id(raw: str) -> int:
-    """A title id from a URL path; NotFound (404/34) unless it is a positive 32-bit integer."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 10 and 0 < int(raw) < 2**31:
-        return int(raw)
-    raise NotFound()
 
 
 def parse_flag(raw: object, name: str) -> bool:
@@ -157,85 +150,68 @@ async def _require_title(conn: Conn, media_type: str, media_id: int) -> None:
 
 
 async def set_mark(
-    db: Database, *, kind: MarkKind, account_id: int, media_type: str, media_id: int, on: bool, now: float
+    conn: Conn, *, kind: MarkKind, account_id: int, media_type: str, media_id: int, on: bool, now: float
 ) -> Outcome:
     """Add (on) or remove (off) a favorite / watchlist entry; removal is idempotent (13)."""
-    async with db.write() as conn:
-        if not on:
-            await rows.remove_entry(conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id)
-            return Outcome.DELETED
-        await _require_title(conn, media_type, media_id)
-        created = await rows.add_mark(
-            conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id, now=now
-        )
+    if not on:
+        await rows.remove_entry(conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id)
+        return Outcome.DELETED
+    await _require_title(conn, media_type, media_id)
+    created = await rows.add_mark(
+        conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id, now=now
+    )
     return Outcome.CREATED if created else Outcome.UPDATED
 
 
-async def rate(db: Database, *, account_id: int, media_type: str, media_id: int, value: float, now: float) -> Outcome:
+async def rate(conn: Conn, *, account_id: int, media_type: str, media_id: int, value: float, now: float) -> Outcome:
     """Rate a catalog title (value already checked by `parse_rating`)."""
-    async with db.write() as conn:
-        await _require_title(conn, media_type, media_id)
-        created = await rows.put_rating(
-            conn, account_id=account_id, media_type=media_type, media_id=media_id, value=value, now=now
-        )
+    await _require_title(conn, media_type, media_id)
+    created = await rows.put_rating(
+        conn, account_id=account_id, media_type=media_type, media_id=media_id, value=value, now=now
+    )
     return Outcome.CREATED if created else Outcome.UPDATED
 
 
-async def unrate(db: Database, *, account_id: int, media_type: str, media_id: int) -> Outcome:
+async def unrate(conn: Conn, *, account_id: int, media_type: str, media_id: int) -> Outcome:
     """Delete a rating. Deleting an absent rating of a catalog title is idempotent (13); of an
     unknown title it is NotFound (34)."""
-    async with db.write() as conn:
-        removed = await rows.remove_entry(
-            conn, kind="rated", account_id=account_id, media_type=media_type, media_id=media_id
-        )
-        if not removed:
-            await _require_title(conn, media_type, media_id)
+    removed = await rows.remove_entry(
+        conn, kind="rated", account_id=account_id, media_type=media_type, media_id=media_id
+    )
+    if not removed:
+        await _require_title(conn, media_type, media_id)
     return Outcome.DELETED
 
 
 # --- reads -----------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of rows and the total behind it."""
-
-    page: int
-    total_results: int
-    rows: Sequence[Any]
-
-    @property
-    def total_pages(self) -> int:
-        """Pages needed for the total (at least 1, as clients expect)."""
-        return max(1, -(-self.total_results // PAGE_SIZE))
-
-
 async def entries_page(
-    db: Database, *, kind: EntryKind, account_id: int, media_type: str, sort: Sort, page: int
-) -> Page:
+    conn: Conn, *, kind: EntryKind, account_id: int, media_type: str, sort: Sort, page: int
+) -> Page[Any]:
     """One page (20) of an account's favorites / watchlist / rated titles of `media_type`.
 
     Rows carry the title's columns, `entry_created_at`, and `rating` for rated titles.
     """
     if media_type not in MEDIA_TYPES:  # routes pass constants; this guards programming errors
         raise FilmshelfError(34)
-    async with db.read() as conn:
-        total = await rows.count_entries(conn, kind=kind, account_id=account_id, media_type=media_type)
-        found = await rows.page_entries(
-            conn,
-            kind=kind,
-            account_id=account_id,
-            media_type=media_type,
-            sort_key=sort.key,
-            descending=sort.descending,
-            offset=(page - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
-        )
+    total = await rows.count_entries(conn, kind=kind, account_id=account_id, media_type=media_type)
+    found = await rows.page_entries(
+        conn,
+        kind=kind,
+        account_id=account_id,
+        media_type=media_type,
+        sort_key=sort.key,
+        descending=sort.descending,
+        offset=offset_of(page),
+        limit=PAGE_SIZE,
+    )
     return Page(page=page, total_results=total, rows=found)
 
 
-async def lists_page(db: Database, *, account_id: int, page: int) -> Page:
+async def lists_page(conn: Conn, *, account_id: int, page: int) -> Page[ListSummary]:
     """One page (20) of the account's own v4 lists (public and private), newest first."""
-    async with db.read() as conn:
-        total, found = await rows.account_lists_page(
-            conn, account_id=account_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-        )
-    return Page(page=page, total_results=total, rows=found)
+    total, found = await rows.account_lists_page(conn, account_id=account_id, offset=offset_of(page), limit=PAGE_SIZE)
+    summaries = [
+        ListSummary(info=ListInfo.from_row(row), poster_path=row.poster_path, backdrop_path=row.backdrop_path)
+        for row in found
+    ]
+    return Page(page=page, total_results=total, rows=summaries)

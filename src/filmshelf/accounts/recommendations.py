@@ -27,11 +27,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import msgspec
-
-from filmshelf.accounts.media import PAGE_SIZE, Page
 from filmshelf.storage import account_media as rows
-from filmshelf.storage.engine import Database
+from filmshelf.storage import records
+from filmshelf.storage.engine import Conn
+from filmshelf.storage.records import Title
+from filmshelf.wire import PAGE_SIZE, Page, offset_of
 
 FAVORITE_WEIGHT = 1.0
 WATCHLIST_WEIGHT = 0.5
@@ -55,22 +55,11 @@ _STOPWORDS = frozenset(
     year years young your
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
-_genre_decoder = msgspec.json.Decoder(list[int])
 
 
 def content_words(text: str) -> frozenset[str]:
     """The distinct content words of an overview (lower case, four letters or more, no stopwords)."""
     return frozenset(w for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in _STOPWORDS)
-
-
-def decode_genres(raw: str | None) -> tuple[int, ...]:
-    """Genre ids from the catalog's JSON text (empty on malformed data)."""
-    if not raw:
-        return ()
-    try:
-        return tuple(_genre_decoder.decode(raw))
-    except msgspec.DecodeError:
-        return ()
 
 
 def signal_weight(*, rating: float | None, favorite: bool, watchlist: bool) -> float:
@@ -164,16 +153,16 @@ def rank(profile: Profile, candidates: Sequence[Candidate]) -> list[int]:
     return [media_id for _, _, media_id in scored]
 
 
-def signals_from_rows(found: dict[rows.Kind, Sequence[Any]]) -> list[Signal]:
-    """Merge favorite / watchlist / rated rows of one media type into one weighted signal per title."""
+def signals_from_rows(found: dict[rows.Kind, list[records.Signal]]) -> list[Signal]:
+    """Merge favorite / watchlist / rated entries of one media type into one weighted signal per title."""
     info: dict[int, tuple[tuple[int, ...], frozenset[str]]] = {}
     flags: dict[int, dict[str, Any]] = {}
     for kind, kind_rows in found.items():
         for row in kind_rows:
-            info.setdefault(row.id, (decode_genres(row.genre_ids), content_words(row.overview or "")))
-            entry = flags.setdefault(row.id, {"rating": None, "favorite": False, "watchlist": False})
+            info.setdefault(row.media_id, (row.genre_ids, content_words(row.overview)))
+            entry = flags.setdefault(row.media_id, {"rating": None, "favorite": False, "watchlist": False})
             if kind == "rated":
-                entry["rating"] = float(row.rating)
+                entry["rating"] = row.rating
             else:
                 entry[kind] = True
     return [
@@ -187,33 +176,32 @@ def signals_from_rows(found: dict[rows.Kind, Sequence[Any]]) -> list[Signal]:
     ]
 
 
-def candidate_from_row(row: Any) -> Candidate:
-    """A Candidate from a `titles` row."""
+def candidate_from_title(title: Title) -> Candidate:
+    """A Candidate from a catalog title."""
     return Candidate(
-        media_id=row.id,
-        genre_ids=decode_genres(row.genre_ids),
-        words=content_words(row.overview or ""),
-        popularity=float(row.popularity),
+        media_id=title.id,
+        genre_ids=title.genre_ids,
+        words=content_words(title.overview),
+        popularity=title.popularity,
     )
 
 
-async def recommendations_page(db: Database, *, account_id: int, media_type: str, page: int) -> Page:
-    """One page (20) of recommended titles of `media_type` for the account (rows are `titles` rows)."""
-    offset = (page - 1) * PAGE_SIZE
-    async with db.read() as conn:
-        signals = signals_from_rows(await rows.signal_rows(conn, account_id=account_id, media_type=media_type))
-        profile = build_profile(signals)
-        top = profile.top_genres()
-        ranked: list[int] = []
-        if top:
-            candidate_rows = await rows.candidate_rows(
-                conn, account_id=account_id, media_type=media_type, genre_ids=top, limit=CANDIDATE_CAP
-            )
-            by_id = {row.id: row for row in candidate_rows}
-            ranked = rank(profile, [candidate_from_row(row) for row in candidate_rows])
-        if not ranked:
-            total, found = await rows.popular_rows(
-                conn, account_id=account_id, media_type=media_type, offset=offset, limit=PAGE_SIZE
-            )
-            return Page(page=page, total_results=total, rows=found)
+async def recommendations_page(conn: Conn, *, account_id: int, media_type: str, page: int) -> Page[Title]:
+    """One page (20) of recommended titles of `media_type` for the account."""
+    offset = offset_of(page)
+    signals = signals_from_rows(await rows.signal_rows(conn, account_id=account_id, media_type=media_type))
+    profile = build_profile(signals)
+    top = profile.top_genres()
+    ranked: list[int] = []
+    if top:
+        candidate_rows = await rows.candidate_rows(
+            conn, account_id=account_id, media_type=media_type, genre_ids=top, limit=CANDIDATE_CAP
+        )
+        by_id = {row.id: row for row in candidate_rows}
+        ranked = rank(profile, [candidate_from_title(row) for row in candidate_rows])
+    if not ranked:
+        total, found = await rows.popular_rows(
+            conn, account_id=account_id, media_type=media_type, offset=offset, limit=PAGE_SIZE
+        )
+        return Page(page=page, total_results=total, rows=found)
     return Page(page=page, total_results=len(ranked), rows=[by_id[i] for i in ranked[offset : offset + PAGE_SIZE]])

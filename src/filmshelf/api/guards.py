@@ -1,18 +1,34 @@
-"""Who is calling: an app (read token, user token or `api_key`) or a user (access token).
+"""Who is calling, and the one way from a request to the database.
 
-Plain functions called at the top of handlers. Failures map to TMDB's codes: 7 when no valid app
-credential is given, 36 when a write is attempted without a user token that has the write scope
-(with TMDB's `error_message` texts), 35 when a user token of ours is revoked or expired.
+Every route does the same three steps, in this order:
+
+1. authenticate and rate-limit (`app_caller`, `user_caller`, `session_caller`): each opens its
+   own short read, closes it, and only then awaits the rate limiter (which may wait on Redis);
+2. open the transaction with `write_for(request, caller)` (or `services.db.read()` for reads),
+   which re-checks inside the transaction that the caller's token, session or app is still live,
+   so a logout that lands between step 1 and step 2 changes nothing;
+3. call domain functions with that connection, awaiting nothing but SQL while it is open.
+
+On SQLite a write transaction holds the database's single write lock: anything else awaited
+inside it (Redis, a password hash) lets another request start a writer that blocks the event
+loop on that lock. Failures map to TMDB's codes: 7 when no valid app credential is given, 36
+when a write is attempted without a user token that has the write scope (with TMDB's
+`error_message` texts), 35 when a user token of ours is revoked or expired, 3 when a v3 call has
+no live session.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
 
-from filmshelf.auth.access_tokens import UserPrincipal, verify_access_token
+from filmshelf.accounts.users import Account
+from filmshelf.auth import sessions
+from filmshelf.auth.access_tokens import UserPrincipal, still_live, verify_access_token
 from filmshelf.auth.apps import App, app_by_api_key, app_from_read_token
 from filmshelf.auth.tokens import TokenError, TokenKind, peek_claims, verify
 from filmshelf.errors import InvalidApiKey, InvalidToken, NoWritePermission, RateLimited
@@ -24,14 +40,16 @@ MAX_AUTHORIZATION = 8192
 # the routes (api/upstream.py) can tell that the caller was already checked (and rate-limited).
 CALLER_SCOPE_KEY = "filmshelf.caller"
 
+AnyRequest = Request[Any, Any, Any]
 
-def services_of(request: Request[Any, Any, Any]) -> Services:
+
+def services_of(request: AnyRequest) -> Services:
     """The Services object of the app handling `request`."""
     services: Services = request.app.state.services
     return services
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+def bearer_token(request: AnyRequest) -> str | None:
     """The Bearer token of the Authorization header, or None."""
     header = request.headers.get("authorization")
     if not header:
@@ -44,24 +62,36 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return token.strip()
 
 
-async def limit_app(services: Services, app: App) -> None:
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An authenticated caller: always an app; a user when a user access token was used; an
+    account and its session digest when a v3 session was given."""
+
+    app: App
+    user: UserPrincipal | None = None
+    account: Account | None = None
+    session_hash: str | None = None
+
+    @property
+    def account_id(self) -> int:
+        """The account acting (callers from `user_caller` and `session_caller` always have one)."""
+        if self.account is not None:
+            return self.account.id
+        assert self.user is not None, "an app-only caller has no account"
+        return self.user.account_id
+
+
+async def _limit(services: Services, app: App) -> None:
     """Spend one token of the app's per-API-key bucket; RateLimited (429, code 25) when empty.
 
-    Runs after authentication so that nobody can drain another app's bucket with forged tokens.
+    Runs after authentication so that nobody can drain another app's bucket with forged tokens,
+    and outside any transaction (it may wait on Redis).
     """
     if services.limiter is None:
         return
     decision = await services.limiter.check(f"key:{app.api_key}", services.clock.now())
     if not decision.allowed:
         raise RateLimited(detail=str(decision.retry_after))
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """An authenticated caller: always an app, and a user when a user access token was used."""
-
-    app: App
-    user: UserPrincipal | None = None
 
 
 def _is_user_token(token: str) -> bool:
@@ -79,31 +109,17 @@ async def _user_from_token(conn: Conn, services: Services, token: str) -> UserPr
         raise InvalidToken(detail=exc.reason) from exc
 
 
-async def app_caller(request: Request[Any, Any, Any], conn: Conn, *, accept_dead_user_token: bool = False) -> Caller:
-    """Authenticate the calling app (Bearer read token, Bearer user token, or `api_key` query).
-
-    `accept_dead_user_token` lets logout be repeated with the (now revoked) user token as Bearer:
-    the token's signature still proves which app it belongs to.
-    """
-    caller = await _app_caller(request, conn, accept_dead_user_token=accept_dead_user_token)
-    request.scope[CALLER_SCOPE_KEY] = caller  # type: ignore[literal-required]
-    return caller
-
-
-async def _app_caller(request: Request[Any, Any, Any], conn: Conn, *, accept_dead_user_token: bool) -> Caller:
+async def _identify_app(request: AnyRequest, conn: Conn, *, accept_dead_user_token: bool) -> Caller:
     services = services_of(request)
     token = bearer_token(request)
     if token is not None:
         if _is_user_token(token):
             if accept_dead_user_token:
-                dead_token_app = await _app_of_user_token(conn, services, token)
-                await limit_app(services, dead_token_app)
-                return Caller(app=dead_token_app)
+                return Caller(app=await _app_of_user_token(conn, services, token))
             user = await _user_from_token(conn, services, token)
             user_app = await app_by_api_key(conn, user.api_key)
             if user_app is None:
                 raise InvalidToken()
-            await limit_app(services, user_app)
             return Caller(app=user_app, user=user)
         try:
             app = await app_from_read_token(
@@ -111,15 +127,27 @@ async def _app_caller(request: Request[Any, Any, Any], conn: Conn, *, accept_dea
             )
         except TokenError as exc:
             raise InvalidApiKey() from exc
-        await limit_app(services, app)
         return Caller(app=app)
     api_key = request.query_params.get("api_key")
     if api_key:
         key_app = await app_by_api_key(conn, api_key) if len(api_key) <= 64 else None
         if key_app is not None:
-            await limit_app(services, key_app)
             return Caller(app=key_app)
     raise InvalidApiKey()
+
+
+async def app_caller(request: AnyRequest, *, accept_dead_user_token: bool = False) -> Caller:
+    """Authenticate the calling app (Bearer read token, Bearer user token, or `api_key` query).
+
+    `accept_dead_user_token` lets logout be repeated with the (now revoked) user token as Bearer:
+    the token's signature still proves which app it belongs to.
+    """
+    services = services_of(request)
+    async with services.db.read() as conn:
+        caller = await _identify_app(request, conn, accept_dead_user_token=accept_dead_user_token)
+    await _limit(services, caller.app)
+    request.scope[CALLER_SCOPE_KEY] = caller  # type: ignore[literal-required]
+    return caller
 
 
 async def _app_of_user_token(conn: Conn, services: Services, token: str) -> App:
@@ -133,7 +161,7 @@ async def _app_of_user_token(conn: Conn, services: Services, token: str) -> App:
     return app
 
 
-async def user_caller(request: Request[Any, Any, Any], conn: Conn, *, write: bool) -> Caller:
+async def user_caller(request: AnyRequest, *, write: bool) -> Caller:
     """Authenticate a user access token; with `write`, require the api_write scope."""
     services = services_of(request)
     token = bearer_token(request)
@@ -148,11 +176,52 @@ async def user_caller(request: Request[Any, Any, Any], conn: Conn, *, write: boo
     if not isinstance(scopes, list) or "api_write" not in scopes:
         # A valid app read token (or any other token) acting as a user.
         raise NoWritePermission(detail="No matching scope found.")
-    user = await _user_from_token(conn, services, token)
-    if write and not user.can_write:
-        raise NoWritePermission(detail="No matching scope found.")
-    app = await app_by_api_key(conn, user.api_key)
+    async with services.db.read() as conn:
+        user = await _user_from_token(conn, services, token)
+        if write and not user.can_write:
+            raise NoWritePermission(detail="No matching scope found.")
+        app = await app_by_api_key(conn, user.api_key)
     if app is None:
         raise InvalidToken()
-    await limit_app(services, app)
+    await _limit(services, app)
     return Caller(app=app, user=user)
+
+
+async def session_caller(request: AnyRequest) -> Caller:
+    """Authenticate the app, then the v3 `session_id` of that app (401 / code 3 without one)."""
+    services = services_of(request)
+    async with services.db.read() as conn:
+        caller = await _identify_app(request, conn, accept_dead_user_token=False)
+        session_id = request.query_params.get("session_id")
+        account = await sessions.account_of_session(
+            conn, app=caller.app, session_id=session_id, now=services.clock.now()
+        )
+    await _limit(services, caller.app)
+    assert session_id is not None  # account_of_session refused it otherwise
+    return Caller(app=caller.app, user=caller.user, account=account, session_hash=sessions.digest(session_id))
+
+
+async def _recheck(conn: Conn, caller: Caller, now: float) -> None:
+    """Inside the transaction: is what authenticated the caller still live?"""
+    if caller.session_hash is not None:
+        await sessions.session_still_live(conn, session_hash=caller.session_hash, app=caller.app, now=now)
+    elif caller.user is not None:
+        if not await still_live(conn, caller.user):
+            raise InvalidToken()
+    elif await app_by_api_key(conn, caller.app.api_key) is None:
+        raise InvalidApiKey()
+
+
+@asynccontextmanager
+async def write_for(request: AnyRequest, caller: Caller) -> AsyncIterator[Conn]:
+    """One write transaction for an authenticated caller, re-checked inside it (see the module doc)."""
+    async with transaction_for(services_of(request), caller) as conn:
+        yield conn
+
+
+@asynccontextmanager
+async def transaction_for(services: Services, caller: Caller) -> AsyncIterator[Conn]:
+    """`write_for` without the request (pages and tests hold the services directly)."""
+    async with services.db.write() as conn:
+        await _recheck(conn, caller, services.clock.now())
+        yield conn

@@ -5,13 +5,10 @@ One place builds them from catalog rows so that every route shows a title the sa
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 from msgspec import UNSET, UnsetType
 
-_int_list = msgspec.json.Decoder(list[int])
-_str_list = msgspec.json.Decoder(list[str])
+from filmshelf.storage.records import Title
 
 
 class AccountRating(msgspec.Struct):
@@ -67,45 +64,45 @@ MediaResult = MovieResult | TvResult
 
 
 def media_result(
-    row: Any, *, with_media_type: bool = True, rating: AccountRating | None = None
+    row: Title, *, with_media_type: bool = True, rating: AccountRating | None = None
 ) -> MovieResult | TvResult:
-    """Shape a `titles` row as TMDB's movie or TV result object."""
+    """Shape a catalog title as TMDB's movie or TV result object."""
     media_type: str | UnsetType = row.media_type if with_media_type else UNSET
     account_rating: AccountRating | UnsetType = rating if rating is not None else UNSET
     if row.media_type == "movie":
         return MovieResult(
-            adult=bool(row.adult),
+            adult=row.adult,
             backdrop_path=row.backdrop_path,
-            genre_ids=_int_list.decode(row.genre_ids),
+            genre_ids=list(row.genre_ids),
             id=row.id,
             original_language=row.original_language,
             original_title=row.original_title,
             overview=row.overview,
-            popularity=float(row.popularity),
+            popularity=row.popularity,
             poster_path=row.poster_path,
             release_date=row.release_date or "",
             title=row.title,
-            video=bool(row.video),
-            vote_average=float(row.vote_average),
-            vote_count=int(row.vote_count),
+            video=row.video,
+            vote_average=row.vote_average,
+            vote_count=row.vote_count,
             media_type=media_type,
             account_rating=account_rating,
         )
     return TvResult(
-        adult=bool(row.adult),
+        adult=row.adult,
         backdrop_path=row.backdrop_path,
-        genre_ids=_int_list.decode(row.genre_ids),
+        genre_ids=list(row.genre_ids),
         id=row.id,
-        origin_country=_str_list.decode(row.origin_country),
+        origin_country=list(row.origin_country),
         original_language=row.original_language,
         original_name=row.original_title,
         overview=row.overview,
-        popularity=float(row.popularity),
+        popularity=row.popularity,
         poster_path=row.poster_path,
         first_air_date=row.release_date or "",
         name=row.title,
-        vote_average=float(row.vote_average),
-        vote_count=int(row.vote_count),
+        vote_average=row.vote_average,
+        vote_count=row.vote_count,
         media_type=media_type,
         account_rating=account_rating,
     )

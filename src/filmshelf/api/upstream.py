@@ -147,8 +147,7 @@ class UpstreamSeam:
         """Check the caller's app credentials (and spend its rate limit) as the catalog routes do."""
         request: Request[Any, Any, Any] = Request(scope, receive)
         try:
-            async with self.services.db.read() as conn:
-                await app_caller(request, conn)
+            await app_caller(request)
         except FilmshelfError as exc:
             extra = [(b"retry-after", exc.detail.encode())] if exc.code == 25 and exc.detail else None
             detail = None if exc.code == 25 else exc.detail

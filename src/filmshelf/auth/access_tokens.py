@@ -94,6 +94,11 @@ async def verify_access_token(conn: Conn, token: str, keys: Keys, *, now: float)
     )
 
 
+async def still_live(conn: Conn, user: UserPrincipal) -> bool:
+    """Inside a transaction: is the verified token still neither revoked nor of a revoked app?"""
+    return await auth_rows.live_access_token(conn, user.jti) is not None
+
+
 async def revoke(conn: Conn, token: str, keys: Keys, *, app: App, now: float) -> bool:
     """Revoke an access token issued to `app`; idempotent. False if the token is not one of app's."""
     try:

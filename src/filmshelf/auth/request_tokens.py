@@ -12,8 +12,9 @@ is refused before any lookup.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from filmshelf.auth import access_tokens
 from filmshelf.auth.apps import App
@@ -104,21 +105,37 @@ class Exchanged:
     account_object_id: str
 
 
-async def exchange(db: Database, token: str, app: App, keys: Keys, *, now: float) -> Exchanged:
-    """Trade an approved request token of `app` for a user access token, exactly once."""
-    pending = read(token, keys, now=now, api_key=app.api_key)
+class ExchangeRefused(enum.Enum):
+    """Why an exchange gave no token (the route raises after the transaction commits)."""
+
+    NOT_APPROVED = "not approved"  # 422 / 41
+    INVALID = "invalid"  # 401 / 33
+
+
+async def exchange(
+    conn: Conn, pending: PendingRequest, app: App, keys: Keys, *, now: float
+) -> Exchanged | ExchangeRefused:
+    """Trade an approved request token of `app` for a user access token, exactly once.
+
+    A refusal is returned, not raised: the replay of a spent token revokes the access token it
+    minted, and that revocation must commit with the transaction.
+    """
     minted = access_tokens.prepare(app, now=now)
-    async with db.write() as conn:
-        account_id = await auth_rows.claim_approved(
-            conn, jti=pending.jti, app_id=app.id, access_jti=minted.jti, now=now
-        )
-        if account_id is not None:
-            object_id = await access_tokens.record(conn, minted, account_id=account_id)
-            return Exchanged(access_token=minted.token_for(object_id, keys), account_object_id=object_id)
-        row = await auth_rows.decision(conn, pending.jti)
-        if row is not None and row.state == "used" and row.access_jti:
-            # Replay of a spent token: the token minted from it may be in the wrong hands.
-            await auth_rows.revoke_access_token(conn, jti=row.access_jti, now=now)
+    account_id = await auth_rows.claim_approved(conn, jti=pending.jti, app_id=app.id, access_jti=minted.jti, now=now)
+    if account_id is not None:
+        object_id = await access_tokens.record(conn, minted, account_id=account_id)
+        return Exchanged(access_token=minted.token_for(object_id, keys), account_object_id=object_id)
+    row = await auth_rows.decision(conn, pending.jti)
     if row is None:
+        return ExchangeRefused.NOT_APPROVED
+    if row.state == "used" and row.access_jti:
+        # Replay of a spent token: the token minted from it may be in the wrong hands.
+        await auth_rows.revoke_access_token(conn, jti=row.access_jti, now=now)
+    return ExchangeRefused.INVALID
+
+
+def raise_refusal(refusal: ExchangeRefused) -> NoReturn:
+    """The TMDB error of a refused exchange."""
+    if refusal is ExchangeRefused.NOT_APPROVED:
         raise TokenNotApproved()
     raise InvalidRequestToken()

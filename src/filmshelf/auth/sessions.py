@@ -13,7 +13,6 @@ makes at most one session (compare-and-set in storage).
 from __future__ import annotations
 
 import hashlib
-import time
 
 from filmshelf.accounts import users
 from filmshelf.auth.access_tokens import verify_access_token
@@ -67,12 +66,7 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def utc_text(timestamp: float) -> str:
-    """TMDB's v3 time format: "2016-08-26 17:04:39 UTC"."""
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
-
-
-async def convert(db: Database, *, access_token: str, app: App, keys: Keys, now: float) -> str:
+async def convert(conn: Conn, *, access_token: str, app: App, keys: Keys, now: float) -> str:
     """Turn a live v4 user access token of `app` into a new v3 session id."""
     try:
         scopes = peek_claims(access_token).get("scopes")
@@ -81,34 +75,32 @@ async def convert(db: Database, *, access_token: str, app: App, keys: Keys, now:
     if not isinstance(scopes, list) or "api_write" not in scopes:
         raise ConvertRefused()
     session_id = new_session_id()
-    async with db.write() as conn:
-        try:
-            user = await verify_access_token(conn, access_token, keys, now=now)
-        except TokenError as exc:
-            raise InvalidToken(detail=exc.reason) from exc
-        if user.app_id != app.id:
-            raise InvalidToken(detail="The access token was issued to another app.")
-        if not user.can_write:
-            raise ConvertRefused()
-        await session_rows.insert_session(
-            conn,
-            session_hash=digest(session_id),
-            account_id=user.account_id,
-            app_id=app.id,
-            access_jti=user.jti,
-            now=now,
-        )
+    try:
+        user = await verify_access_token(conn, access_token, keys, now=now)
+    except TokenError as exc:
+        raise InvalidToken(detail=exc.reason) from exc
+    if user.app_id != app.id:
+        raise InvalidToken(detail="The access token was issued to another app.")
+    if not user.can_write:
+        raise ConvertRefused()
+    await session_rows.insert_session(
+        conn,
+        session_hash=digest(session_id),
+        account_id=user.account_id,
+        app_id=app.id,
+        access_jti=user.jti,
+        now=now,
+    )
     return session_id
 
 
-async def new_request_token(db: Database, *, app: App, now: float) -> tuple[str, float]:
+async def new_request_token(conn: Conn, *, app: App, now: float) -> tuple[str, float]:
     """A new v3 request token of `app` and its expiry time (60 minutes)."""
     token = new_session_id()
     expires_at = now + REQUEST_TOKEN_LIFETIME
-    async with db.write() as conn:
-        await session_rows.insert_request_token(
-            conn, token_hash=digest(token), app_id=app.id, expires_at=expires_at, now=now
-        )
+    await session_rows.insert_request_token(
+        conn, token_hash=digest(token), app_id=app.id, expires_at=expires_at, now=now
+    )
     return token, expires_at
 
 
@@ -123,6 +115,10 @@ async def validate_with_login(
     now: float,
 ) -> float:
     """Validate a request token with the user's login; return the token's expiry time.
+
+    Takes the database, not a connection: the password hash in the middle must not run inside a
+    transaction (on SQLite it would hold the write lock for the length of a hash), so the token
+    is read, the login checked, and the token validated in a compare-and-set of its own.
 
     Missing login -> 26; unknown, expired, used or foreign token -> 33; wrong login -> 30;
     too many failures -> 25 (Retry-After).
@@ -153,7 +149,7 @@ async def validate_with_login(
     return float(row.expires_at)
 
 
-async def create_session(db: Database, *, app: App, request_token: str | None, now: float) -> str:
+async def create_session(conn: Conn, *, app: App, request_token: str | None, now: float) -> str:
     """Trade a validated request token of `app` for a session id, once.
 
     A token that exists, is unexpired and belongs to `app` but was never validated -> 17;
@@ -163,31 +159,29 @@ async def create_session(db: Database, *, app: App, request_token: str | None, n
         raise InvalidRequestToken()
     token_hash = digest(request_token)
     session_id = new_session_id()
-    async with db.write() as conn:
-        account_id = await session_rows.claim_validated_token(conn, token_hash=token_hash, app_id=app.id, now=now)
-        if account_id is not None:
-            await session_rows.insert_session(
-                conn,
-                session_hash=digest(session_id),
-                account_id=account_id,
-                app_id=app.id,
-                access_jti=None,
-                now=now,
-            )
-            return session_id
-        row = await session_rows.request_token(conn, token_hash)
+    account_id = await session_rows.claim_validated_token(conn, token_hash=token_hash, app_id=app.id, now=now)
+    if account_id is not None:
+        await session_rows.insert_session(
+            conn,
+            session_hash=digest(session_id),
+            account_id=account_id,
+            app_id=app.id,
+            access_jti=None,
+            now=now,
+        )
+        return session_id
+    row = await session_rows.request_token(conn, token_hash)
     if row is not None and row.app_id == app.id and row.state == "new" and row.expires_at > now:
         raise SessionDenied()
     raise InvalidRequestToken()
 
 
-async def delete_session(db: Database, *, app: App, session_id: str | None, now: float) -> None:
+async def delete_session(conn: Conn, *, app: App, session_id: str | None, now: float) -> None:
     """End a live session of `app`; SessionNotFound (404/37) if there is none."""
     if not session_id or len(session_id) > MAX_SECRET_LENGTH:
         raise SessionNotFound()
-    async with db.write() as conn:
-        if not await session_rows.revoke_session(conn, session_hash=digest(session_id), app_id=app.id, now=now):
-            raise SessionNotFound()
+    if not await session_rows.revoke_session(conn, session_hash=digest(session_id), app_id=app.id, now=now):
+        raise SessionNotFound()
 
 
 async def account_of_session(conn: Conn, *, app: App, session_id: str | None, now: float) -> users.Account:
@@ -198,3 +192,10 @@ async def account_of_session(conn: Conn, *, app: App, session_id: str | None, no
     if row is None or row.session_app_id != app.id:
         raise AuthenticationFailed(detail="A valid session_id is required.")
     return users.Account.from_row(row)
+
+
+async def session_still_live(conn: Conn, *, session_hash: str, app: App, now: float) -> None:
+    """Inside a transaction: the session checked at authentication is still live; 401 / 3 if not."""
+    row = await session_rows.live_session(conn, session_hash=session_hash, now=now)
+    if row is None or row.session_app_id != app.id:
+        raise AuthenticationFailed(detail="A valid session_id is required.")

@@ -11,33 +11,19 @@ Rules kept here (the routes only parse and shape):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
-
 from filmshelf.errors import FilmshelfError, InvalidParameters, NotFound
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage.engine import Conn
+from filmshelf.storage.records import Title
+from filmshelf.wire import PAGE_SIZE, Page, offset_of, parse_path_id
 
-PAGE_SIZE = 20
 MAX_APPENDS = 20
 MAX_QUERY_CHARS = 500
-_MAX_ID = 2**31 - 1
 
 
-def parse_media_id(raw: str) -> int:
-    """The title id in a path; NotFound (404 / 34) unless it is a positive integer in digits."""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
-        raise NotFound()
-    media_id = int(raw)
-    if not 1 <= media_id <= _MAX_ID:
-        raise NotFound()
-    return media_id
-
-
-async def title_or_raise(conn: Conn, media_type: str, raw_id: str) -> Any:
+async def title_or_raise(conn: Conn, media_type: str, raw_id: str) -> Title:
     """The catalog row of a movie or TV show named by a path id; NotFound (404 / 34) if absent."""
-    row = await catalog_rows.get_title(conn, media_type, parse_media_id(raw_id))
+    row = await catalog_rows.get_title(conn, media_type, parse_path_id(raw_id))
     if row is None:
         raise NotFound()
     return row
@@ -80,20 +66,6 @@ def _storable(text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    """One page of search results: catalog rows and the total number of matches."""
-
-    page: int
-    rows: Sequence[Any]
-    total_results: int
-
-    @property
-    def total_pages(self) -> int:
-        """Pages needed for all matches (1 when there are none, as TMDB answers)."""
-        return max(1, -(-self.total_results // PAGE_SIZE))
-
-
 async def search(
     conn: Conn,
     *,
@@ -102,21 +74,21 @@ async def search(
     page: int,
     include_adult: bool,
     year: int | None,
-) -> SearchPage:
+) -> Page[Title]:
     """Search the titles of `media_type` (see the module docstring for the rules)."""
     needle = (query or "").strip().lower()[:MAX_QUERY_CHARS]
     if not needle:
-        return SearchPage(page=1, rows=[], total_results=0)
+        return Page(page=1, rows=[], total_results=0)
     if not _storable(needle):
         # No stored title holds a NUL or an unpaired surrogate (PostgreSQL cannot even compare them).
-        return SearchPage(page=page, rows=[], total_results=0)
+        return Page(page=page, rows=[], total_results=0)
     rows, total = await catalog_rows.search_titles(
         conn,
         media_type=media_type,
         needle=needle,
         include_adult=include_adult,
         year=year,
-        offset=(page - 1) * PAGE_SIZE,
+        offset=offset_of(page),
         limit=PAGE_SIZE,
     )
-    return SearchPage(page=page, rows=rows, total_results=total)
+    return Page(page=page, rows=rows, total_results=total)

@@ -25,6 +25,7 @@ from filmshelf.lists import rules
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage import lists as list_rows
 from filmshelf.storage.engine import Conn
+from filmshelf.storage.records import Title
 
 MediaKey = tuple[str, int]
 
@@ -63,6 +64,8 @@ class ListInfo:
     runtime: int
     revenue: int
     average_rating: float
+    created_at: float
+    updated_at: float
 
     @classmethod
     def from_row(cls, row: Any) -> ListInfo:
@@ -80,7 +83,18 @@ class ListInfo:
             runtime=int(row.runtime),
             revenue=int(row.revenue),
             average_rating=rules.average_rating(float(row.vote_sum), int(row.item_count)),
+            created_at=float(row.created_at),
+            updated_at=float(row.updated_at),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ListSummary:
+    """A list as an account's list pages show it: its facts and its first item's images."""
+
+    info: ListInfo
+    poster_path: str | None
+    backdrop_path: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +105,7 @@ class PageEntry:
     media_id: int
     comment: str | None
     object_id: str
-    title: Any  # a `titles` row (with the item's comment and object_id)
+    title: Title
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +199,13 @@ async def read_page(
         )
         entries = [
             PageEntry(
-                media_type=row.media_type, media_id=row.id, comment=row.comment, object_id=row.object_id, title=row
+                media_type=entry.title.media_type,
+                media_id=entry.title.id,
+                comment=entry.comment,
+                object_id=entry.object_id,
+                title=entry.title,
             )
-            for row in rows
+            for entry in rows
         ]
     poster_path, backdrop_path = row.first_poster_path, row.first_backdrop_path
     owner = users.Account(
@@ -271,20 +289,15 @@ async def add_items(
         title = found.get(key)
         if title is None:
             continue
-        is_movie = title.media_type == "movie"
         rows.append(
             {
                 "list_id": list_id,
                 "media_type": title.media_type,
-                "media_id": int(title.id),
+                "media_id": title.id,
                 "comment": items[index].comment,
                 "object_id": new_object_id(),
                 "created_at": now,
-                "sort_title": title.title_key,
-                "sort_date": title.release_date or "",
-                "sort_vote": float(title.vote_average),
-                "runtime": int(title.runtime or 0) if is_movie else 0,
-                "revenue": int(title.revenue or 0) if is_movie else 0,
+                **catalog_rows.item_copy(title),
             }
         )
     inserted = await list_rows.insert_items(conn, rows)

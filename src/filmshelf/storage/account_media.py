@@ -16,7 +16,9 @@ from sqlalchemy.engine import Row
 from sqlalchemy.sql.elements import ColumnElement
 
 from filmshelf.storage.engine import Conn, Prepared
-from filmshelf.storage.tables import favorites, list_items, lists, ratings, titles, watchlist
+from filmshelf.storage.lists import first_item_column
+from filmshelf.storage.records import AccountEntry, Signal, Title, decode_ints
+from filmshelf.storage.tables import favorites, lists, ratings, titles, watchlist
 from filmshelf.storage.upsert import insert_or_ignore
 
 Kind = Literal["favorite", "watchlist", "rated"]
@@ -115,10 +117,8 @@ async def page_entries(
     descending: bool,
     offset: int,
     limit: int,
-) -> Sequence[Row[Any]]:
-    """One page of an account's entries joined with their titles.
-
-    Each row has every `titles` column plus `entry_created_at`, and `rating` for `rated`.
+) -> list[AccountEntry]:
+    """One page of an account's entries with their titles (and the rating, for `rated`).
     Ties are broken by the TMDB id in the same direction, so pages never overlap.
     """
     prepared = _PAGES.get((kind, sort_key, descending))
@@ -138,13 +138,21 @@ async def page_entries(
             .limit(bindparam("p_limit", type_=Integer))
         )
     params = {"p_account_id": account_id, "p_media_type": media_type, "p_offset": offset, "p_limit": limit}
-    return await conn.fetch(prepared, params)
+    found = await conn.fetch(prepared, params)
+    return [
+        AccountEntry(
+            title=Title.from_row(row),
+            created_at=float(row.entry_created_at),
+            rating=float(row.rating) if kind == "rated" else None,
+        )
+        for row in found
+    ]
 
 
 # --- what recommendations are computed from ------------------------------------------------------
-async def signal_rows(conn: Conn, *, account_id: int, media_type: str) -> dict[Kind, Sequence[Row[Any]]]:
+async def signal_rows(conn: Conn, *, account_id: int, media_type: str) -> dict[Kind, list[Signal]]:
     """The account's favorites, watchlist and ratings of `media_type`, with genres and overview."""
-    found: dict[Kind, Sequence[Row[Any]]] = {}
+    found: dict[Kind, list[Signal]] = {}
     kinds: tuple[Kind, ...] = ("favorite", "watchlist", "rated")
     for kind in kinds:
         table = _TABLES[kind]
@@ -157,7 +165,15 @@ async def signal_rows(conn: Conn, *, account_id: int, media_type: str) -> dict[K
             .where(table.c.account_id == account_id, table.c.media_type == media_type)
             .order_by(titles.c.id)
         )
-        found[kind] = await conn.rows(stmt)
+        found[kind] = [
+            Signal(
+                media_id=int(row.id),
+                genre_ids=decode_ints(row.genre_ids),
+                overview=row.overview or "",
+                rating=None if row.rating is None else float(row.rating),
+            )
+            for row in await conn.rows(stmt)
+        ]
     return found
 
 
@@ -183,7 +199,7 @@ _POPULAR_ORDER = (desc(titles.c.popularity), desc(titles.c.vote_count), titles.c
 
 async def candidate_rows(
     conn: Conn, *, account_id: int, media_type: str, genre_ids: Sequence[int], limit: int
-) -> Sequence[Row[Any]]:
+) -> list[Title]:
     """Titles of `media_type` the account has not marked that share a genre with `genre_ids`.
 
     At most `limit`, the most popular first (popularity, vote count, id).
@@ -197,37 +213,20 @@ async def candidate_rows(
         .order_by(*_POPULAR_ORDER)
         .limit(limit)
     )
-    return await conn.rows(stmt)
+    return [Title.from_row(row) for row in await conn.rows(stmt)]
 
 
 async def popular_rows(
     conn: Conn, *, account_id: int, media_type: str, offset: int, limit: int
-) -> tuple[int, Sequence[Row[Any]]]:
+) -> tuple[int, list[Title]]:
     """(total, one page) of the titles of `media_type` the account has not marked, most popular first."""
     where = [titles.c.media_type == media_type, *_not_owned(account_id, media_type)]
     total = int(await conn.scalar(select(func.count()).select_from(titles).where(*where)) or 0)
     stmt = select(titles).where(*where).order_by(*_POPULAR_ORDER).offset(offset).limit(limit)
-    return total, await conn.rows(stmt)
+    return total, [Title.from_row(row) for row in await conn.rows(stmt)]
 
 
 # --- the account's own v4 lists, for the account pages (not the lists engine) ---------------------
-def _first_item_image(column: Any) -> Any:
-    """A correlated subquery: `column` of the list's first item (original order), or NULL."""
-    return (
-        select(column)
-        .select_from(
-            list_items.join(
-                titles,
-                and_(titles.c.media_type == list_items.c.media_type, titles.c.id == list_items.c.media_id),
-            )
-        )
-        .where(list_items.c.list_id == lists.c.id)
-        .order_by(list_items.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 async def account_lists_page(conn: Conn, *, account_id: int, offset: int, limit: int) -> tuple[int, Sequence[Row[Any]]]:
     """(total, one page) of every list the account owns, public or private, newest first.
 
@@ -238,8 +237,8 @@ async def account_lists_page(conn: Conn, *, account_id: int, offset: int, limit:
     stmt = (
         select(
             lists,
-            _first_item_image(titles.c.poster_path).label("poster_path"),
-            _first_item_image(titles.c.backdrop_path).label("backdrop_path"),
+            first_item_column(titles.c.poster_path).label("poster_path"),
+            first_item_column(titles.c.backdrop_path).label("backdrop_path"),
         )
         .where(where)
         .order_by(desc(lists.c.id))

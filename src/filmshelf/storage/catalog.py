@@ -6,25 +6,26 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, case, exists, false, func, or_, select, true, update
-from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn
+from filmshelf.storage.records import Title
 from filmshelf.storage.tables import list_items, lists, titles
 from filmshelf.storage.upsert import upsert
 
 MediaKey = tuple[str, int]
 
 
-async def get_title(conn: Conn, media_type: str, media_id: int) -> Row[Any] | None:
-    """One title row, or None."""
+async def get_title(conn: Conn, media_type: str, media_id: int) -> Title | None:
+    """One title, or None."""
     stmt = select(titles).where(titles.c.media_type == media_type, titles.c.id == media_id)
-    return await conn.row(stmt)
+    row = await conn.row(stmt)
+    return None if row is None else Title.from_row(row)
 
 
-async def get_titles(conn: Conn, keys: Iterable[MediaKey]) -> dict[MediaKey, Row[Any]]:
-    """Title rows for many (media_type, id) keys; absent keys are simply missing from the result."""
+async def get_titles(conn: Conn, keys: Iterable[MediaKey]) -> dict[MediaKey, Title]:
+    """Titles for many (media_type, id) keys; absent keys are simply missing from the result."""
     wanted = list(dict.fromkeys(keys))
-    found: dict[MediaKey, Row[Any]] = {}
+    found: dict[MediaKey, Title] = {}
     for media_type in ("movie", "tv"):
         ids = [media_id for kind, media_id in wanted if kind == media_type]
         # Chunks keep the statement under SQLite's bound-parameter limit.
@@ -32,7 +33,7 @@ async def get_titles(conn: Conn, keys: Iterable[MediaKey]) -> dict[MediaKey, Row
             chunk = ids[start : start + 500]
             stmt = select(titles).where(and_(titles.c.media_type == media_type, titles.c.id.in_(chunk)))
             for row in await conn.rows(stmt):
-                found[(row.media_type, row.id)] = row
+                found[(row.media_type, row.id)] = Title.from_row(row)
     return found
 
 
@@ -72,13 +73,37 @@ async def upsert_titles(conn: Conn, rows: Sequence[dict[str, Any]], *, update: S
 
 # --- the copies of catalog values kept on lists and list items ------------------------------------
 
+# What a list item copies from its title, so that a list page sorts by walking an index and its
+# totals never aggregate: item column -> (title column, value when the title's is NULL, movies
+# only (TV contributes 0)). One table, read in Python when items are added (`item_copy`) and as
+# SQL when an import changed titles (`refresh_list_denormalised`).
+ITEM_COPY: dict[str, tuple[str, Any, bool]] = {
+    "sort_title": ("title_key", None, False),
+    "sort_date": ("release_date", "", False),
+    "sort_vote": ("vote_average", None, False),
+    "runtime": ("runtime", 0, True),
+    "revenue": ("revenue", 0, True),
+}
+
+
+def item_copy(title: Title) -> dict[str, Any]:
+    """The values a new list item copies from `title` (see ITEM_COPY)."""
+    values: dict[str, Any] = {}
+    for item_column, (title_column, if_null, movies_only) in ITEM_COPY.items():
+        value = getattr(title, title_column)
+        if movies_only and title.media_type != "movie":
+            value = 0
+        values[item_column] = if_null if value is None else value
+    return values
+
+
+def _copy_expression(title_column: str, if_null: Any, movies_only: bool) -> Any:
+    value = titles.c[title_column] if if_null is None else func.coalesce(titles.c[title_column], if_null)
+    return case((titles.c.media_type == "movie", value), else_=0) if movies_only else value
+
 
 def _item_values_from_title(item: Any) -> dict[str, Any]:
-    """What a list item copies from its title, as SQL correlated on the item (lists/service.py's rule).
-
-    sort_title = title_key, sort_date = release_date or "", sort_vote = vote_average, and the
-    item's runtime / revenue contribution = the title's (0 when unknown, and always 0 for TV).
-    """
+    """ITEM_COPY as SQL: each copied value as a subquery correlated on the item."""
 
     def of_title(column: Any) -> Any:
         return (
@@ -87,14 +112,7 @@ def _item_values_from_title(item: Any) -> dict[str, Any]:
             .scalar_subquery()
         )
 
-    is_movie = titles.c.media_type == "movie"
-    return {
-        "sort_title": of_title(titles.c.title_key),
-        "sort_date": of_title(func.coalesce(titles.c.release_date, "")),
-        "sort_vote": of_title(titles.c.vote_average),
-        "runtime": of_title(case((is_movie, func.coalesce(titles.c.runtime, 0)), else_=0)),
-        "revenue": of_title(case((is_movie, func.coalesce(titles.c.revenue, 0)), else_=0)),
-    }
+    return {name: of_title(_copy_expression(*rule)) for name, rule in ITEM_COPY.items()}
 
 
 async def refresh_list_denormalised(conn: Conn, *, since: float | None = None) -> tuple[int, int]:
@@ -110,14 +128,7 @@ async def refresh_list_denormalised(conn: Conn, *, since: float | None = None) -
     touched = select(list_items.c.list_id).join(titles, on_title).where(changed)
     # Lock the lists first, in id order, as list changes do (lists/service.py): no deadlock with them.
     await conn.rows(select(lists.c.id).where(lists.c.id.in_(touched)).order_by(lists.c.id).with_for_update())
-    is_movie = titles.c.media_type == "movie"
-    stale_item = or_(
-        titles.c.title_key != list_items.c.sort_title,
-        func.coalesce(titles.c.release_date, "") != list_items.c.sort_date,
-        titles.c.vote_average != list_items.c.sort_vote,
-        case((is_movie, func.coalesce(titles.c.runtime, 0)), else_=0) != list_items.c.runtime,
-        case((is_movie, func.coalesce(titles.c.revenue, 0)), else_=0) != list_items.c.revenue,
-    )
+    stale_item = or_(*(_copy_expression(*rule) != list_items.c[name] for name, rule in ITEM_COPY.items()))
     items_updated = await conn.run(
         update(list_items)
         .where(exists().where(on_title, changed, stale_item))
@@ -172,7 +183,7 @@ async def search_titles(
     year: int | None,
     offset: int,
     limit: int,
-) -> tuple[Sequence[Row[Any]], int]:
+) -> tuple[list[Title], int]:
     """A page of titles whose title or original title contains `needle` (lower-case), most popular first.
 
     Returns (rows, total matches). `year` keeps titles released (first aired) that year.
@@ -195,4 +206,4 @@ async def search_titles(
     stmt = (
         select(titles).where(*conditions).order_by(titles.c.popularity.desc(), titles.c.id).offset(offset).limit(limit)
     )
-    return await conn.rows(stmt), total
+    return [Title.from_row(row) for row in await conn.rows(stmt)], total

@@ -1,63 +1,92 @@
-"""One database interface over two engines.
+"""One database interface over two engines, and one executor every statement goes through.
 
 SQLite (the embedded default) runs through the stdlib `sqlite3` driver, inline on the event
 loop: a statement takes microseconds, and measurements here showed a thread hop per statement
 (aiosqlite) costing far more than the statement itself. PostgreSQL (scale-out) runs through
 asyncpg. Callers use `Database.read()` for reads and `Database.write()` for one atomic
 transaction; both yield a `Conn` with the same awaitable methods on either engine.
+
+Every statement runs through `Conn.execute`: a `Prepared` statement (compiled once, its bind
+names checked on every call, its result columns converted by their SQLAlchemy types) or a Core
+statement with its values inline. Either way a column comes back as the same Python type on
+both engines (`public` is `True`, never `1`), and a misspelt parameter name fails loudly
+instead of binding NULL.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import Executable
 
+_SQLITE = sqlite_dialect.dialect(paramstyle="named")
+
+
+class StatementParamsError(TypeError):
+    """Parameters that do not match a prepared statement's bind names (a programming error)."""
+
 
 class Prepared:
-    """A Core statement with named bind parameters, compiled once and run on the driver directly.
+    """A Core statement with named bind parameters, compiled once.
 
-    For the few statements on the hottest paths (credential checks, token exchange): on SQLite
-    the compiled SQL goes straight to the `sqlite3` cursor, skipping SQLAlchemy's per-execution
-    work, which measured larger than the query itself. On PostgreSQL the statement runs through
-    SQLAlchemy as usual. Rows come back as named tuples (attribute access, like Row).
+    On SQLite the compiled SQL goes straight to the `sqlite3` cursor, skipping SQLAlchemy's
+    per-execution work (which measured larger than the query itself on the hot paths), and the
+    result columns are converted with the processors of their SQLAlchemy types, exactly as
+    SQLAlchemy would. On PostgreSQL the statement runs through SQLAlchemy as usual. Rows come
+    back as named tuples on both engines.
     """
 
     def __init__(self, stmt: Executable) -> None:
         self.stmt = stmt
-        self._sql: str | None = None
-        self._defaults: dict[str, Any] = {}
-        self._row_types: dict[tuple[str, ...], Any] = {}
+        compiled: Any = stmt.compile(dialect=_SQLITE)  # type: ignore[attr-defined]
+        self._sql = str(compiled)
+        # Literal values in the statement (`state == "approved"`) compile to binds with values.
+        self._defaults: dict[str, Any] = dict(compiled.params)
+        self._names = frozenset(compiled.binds)
+        self._required = frozenset(name for name, bind in compiled.binds.items() if bind.required)
+        self._columns: tuple[str, ...] = tuple(column[0] for column in compiled._result_columns)
+        processors = [column[3]._cached_result_processor(_SQLITE, None) for column in compiled._result_columns]
+        self._processors: tuple[Callable[[Any], Any] | None, ...] | None = (
+            tuple(processors) if any(processors) else None
+        )
+        self.record: Any = namedtuple("Record", self._columns, rename=True) if self._columns else None
 
-    def sqlite_sql(self, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        """The statement compiled for SQLite with `:name` parameters, and the full parameter set.
+    def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Check `params` against the statement's bind names; the full parameter set for SQLite."""
+        unknown = params.keys() - self._names
+        missing = self._required - params.keys()
+        if unknown or missing:
+            raise StatementParamsError(f"unknown parameters {sorted(unknown)}, missing {sorted(missing)}")
+        return {**self._defaults, **params}
 
-        Literal values in the statement (`state == "approved"`) compile to parameters too; their
-        values come from the compiled statement, the caller's fill the named ones.
-        """
-        if self._sql is None:
-            compiled = self.stmt.compile(dialect=sqlite_dialect.dialect(paramstyle="named"))  # type: ignore[attr-defined]
-            self._defaults = dict(compiled.params)
-            self._sql = str(compiled)
-        return self._sql, {**self._defaults, **params}
+    def convert(self, values: Sequence[Any]) -> Any:
+        """One SQLite result row as a record with SQLAlchemy's Python types."""
+        assert self.record is not None
+        processors = self._processors
+        if processors is None:
+            return self.record._make(values)
+        return self.record._make(
+            [value if process is None else process(value) for process, value in zip(processors, values, strict=True)]
+        )
 
-    def row_type(self, names: tuple[str, ...]) -> Any:
-        """A named-tuple type for rows with these column names."""
-        row_type = self._row_types.get(names)
-        if row_type is None:
-            row_type = self._row_types[names] = namedtuple("PreparedRow", names)
-        return row_type
+    @property
+    def sqlite_sql(self) -> str:
+        """The statement compiled for SQLite with `:name` parameters."""
+        return self._sql
+
+
+Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
 
 class Conn(Protocol):
@@ -65,15 +94,19 @@ class Conn(Protocol):
 
     dialect: str
 
-    async def fetch(self, prepared: Prepared, params: dict[str, Any]) -> list[Any]:
-        """Run a prepared statement and return its rows (named tuples)."""
+    async def execute(self, stmt: Prepared | Executable, params: Params = None) -> tuple[list[Any], int]:
+        """Run any statement: (rows as records, affected row count). The one way SQL is run."""
         ...
 
-    async def rows(self, stmt: Executable) -> Sequence[Row[Any]]:
+    async def fetch(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
+        """Run a prepared statement and return its rows."""
+        ...
+
+    async def rows(self, stmt: Executable) -> list[Any]:
         """Run `stmt` and return every row."""
         ...
 
-    async def row(self, stmt: Executable) -> Row[Any] | None:
+    async def row(self, stmt: Executable) -> Any | None:
         """Run `stmt` and return the first row, or None."""
         ...
 
@@ -81,12 +114,44 @@ class Conn(Protocol):
         """Run `stmt` and return the first column of the first row, or None."""
         ...
 
-    async def run(self, stmt: Executable, params: Sequence[dict[str, Any]] | None = None) -> int:
-        """Run a write (optionally for many parameter sets) and return the affected row count."""
+    async def run(self, stmt: Prepared | Executable, params: Params = None) -> int:
+        """Run a write (optionally a prepared one for many parameter sets); the affected row count."""
         ...
 
 
-class _SyncConn:
+class _BaseConn:
+    """The convenience methods, all on top of `execute`."""
+
+    async def execute(self, stmt: Prepared | Executable, params: Params = None) -> tuple[list[Any], int]:
+        raise NotImplementedError
+
+    async def fetch(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
+        return (await self.execute(prepared, params))[0]
+
+    async def rows(self, stmt: Executable) -> list[Any]:
+        return (await self.execute(stmt))[0]
+
+    async def row(self, stmt: Executable) -> Any | None:
+        found = (await self.execute(stmt))[0]
+        return found[0] if found else None
+
+    async def scalar(self, stmt: Executable) -> Any:
+        found = (await self.execute(stmt))[0]
+        return found[0][0] if found else None
+
+    async def run(self, stmt: Prepared | Executable, params: Params = None) -> int:
+        return (await self.execute(stmt, params))[1]
+
+
+def _core_params(params: Params) -> Any:
+    # Core statements run through SQLAlchemy, which checks the names itself (a key that names no
+    # column or bind is refused as "unconsumed", a missing bind as "a value is required").
+    if params is None:
+        return None
+    return dict(params) if isinstance(params, Mapping) else [dict(one) for one in params]
+
+
+class _SyncConn(_BaseConn):
     """`Conn` over a synchronous SQLAlchemy connection (SQLite)."""
 
     dialect = "sqlite"
@@ -97,33 +162,28 @@ class _SyncConn:
     def close(self) -> None:
         self._conn.close()
 
-    async def fetch(self, prepared: Prepared, params: dict[str, Any]) -> list[Any]:
+    async def execute(self, stmt: Prepared | Executable, params: Params = None) -> tuple[list[Any], int]:
+        if not isinstance(stmt, Prepared):
+            result = self._conn.execute(stmt, _core_params(params))
+            return (list(result.all()) if result.returns_rows else []), int(result.rowcount)
         driver = self._conn.connection.driver_connection
         assert driver is not None
-        cursor = driver.execute(*prepared.sqlite_sql(params))
+        if params is not None and not isinstance(params, Mapping):
+            cursor = driver.executemany(stmt.sqlite_sql, [stmt.bind(one) for one in params])
+            try:
+                return [], int(cursor.rowcount)
+            finally:
+                cursor.close()
+        cursor = driver.execute(stmt.sqlite_sql, stmt.bind(params or {}))
         try:
             if cursor.description is None:
-                return []
-            row_type = prepared.row_type(tuple(column[0] for column in cursor.description))
-            return [row_type._make(values) for values in cursor.fetchall()]
+                return [], int(cursor.rowcount)
+            return [stmt.convert(values) for values in cursor.fetchall()], int(cursor.rowcount)
         finally:
             cursor.close()
 
-    async def rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        return self._conn.execute(stmt).all()
 
-    async def row(self, stmt: Executable) -> Row[Any] | None:
-        return self._conn.execute(stmt).first()
-
-    async def scalar(self, stmt: Executable) -> Any:
-        return self._conn.execute(stmt).scalar()
-
-    async def run(self, stmt: Executable, params: Sequence[dict[str, Any]] | None = None) -> int:
-        result = self._conn.execute(stmt, list(params)) if params is not None else self._conn.execute(stmt)
-        return int(result.rowcount)
-
-
-class _AsyncConn:
+class _AsyncConn(_BaseConn):
     """`Conn` over an asyncio SQLAlchemy connection (PostgreSQL).
 
     Built either around an open connection (writes) or around the engine alone (reads), in which
@@ -150,25 +210,24 @@ class _AsyncConn:
             await self._conn.close()
             self._conn = None
 
-    async def fetch(self, prepared: Prepared, params: dict[str, Any]) -> list[Any]:
-        result = await (await self._get()).execute(prepared.stmt, params)
-        if not result.returns_rows:
-            return []
-        return list(result.all())
-
-    async def rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        return (await (await self._get()).execute(stmt)).all()
-
-    async def row(self, stmt: Executable) -> Row[Any] | None:
-        return (await (await self._get()).execute(stmt)).first()
-
-    async def scalar(self, stmt: Executable) -> Any:
-        return (await (await self._get()).execute(stmt)).scalar()
-
-    async def run(self, stmt: Executable, params: Sequence[dict[str, Any]] | None = None) -> int:
+    async def execute(self, stmt: Prepared | Executable, params: Params = None) -> tuple[list[Any], int]:
         conn = await self._get()
-        result = await conn.execute(stmt, list(params)) if params is not None else await conn.execute(stmt)
-        return int(result.rowcount)
+        if not isinstance(stmt, Prepared):
+            result = await conn.execute(stmt, _core_params(params))
+            return (list(result.all()) if result.returns_rows else []), int(result.rowcount)
+        if params is not None and not isinstance(params, Mapping):
+            for one in params:
+                stmt.bind(one)
+            result = await conn.execute(stmt.stmt, [dict(one) for one in params])
+            return [], int(result.rowcount)
+        given = dict(params or {})
+        stmt.bind(given)
+        result = await conn.execute(stmt.stmt, given)
+        if not result.returns_rows:
+            return [], int(result.rowcount)
+        record: Any = stmt.record
+        assert record is not None
+        return [record._make(row) for row in result.all()], int(result.rowcount)
 
 
 class Database(Protocol):
@@ -177,12 +236,16 @@ class Database(Protocol):
     url: str
     dialect: str
 
-    def read(self) -> Any:
-        """Async context manager yielding a `Conn` for reads (no transaction held open)."""
+    def read(self) -> AbstractAsyncContextManager[Conn]:
+        """A `Conn` for reads (no transaction held open)."""
         ...
 
-    def write(self) -> Any:
-        """Async context manager yielding a `Conn` inside one transaction, committed on exit."""
+    def write(self) -> AbstractAsyncContextManager[Conn]:
+        """A `Conn` inside one transaction, committed on a clean exit and rolled back on an error.
+
+        Nothing but SQL may be awaited inside it: on SQLite the write lock is held for its whole
+        length, and another writer waiting on it blocks the event loop.
+        """
         ...
 
     async def dispose(self) -> None:
@@ -218,7 +281,7 @@ class SQLiteDatabase:
         self._reader: _SyncConn | None = None
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Conn]:
+    async def _read(self) -> AsyncIterator[Conn]:
         # One long-lived autocommit connection serves every read of this process: statements
         # run inline and each result is fetched at once, so readers never interleave on it, and
         # a pool checkout per request would cost more than the query.
@@ -227,7 +290,7 @@ class SQLiteDatabase:
         yield self._reader
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Conn]:
+    async def _write(self) -> AsyncIterator[Conn]:
         with self.engine.connect() as conn:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             try:
@@ -236,6 +299,12 @@ class SQLiteDatabase:
                 conn.exec_driver_sql("ROLLBACK")
                 raise
             conn.exec_driver_sql("COMMIT")
+
+    def read(self) -> AbstractAsyncContextManager[Conn]:
+        return self._read()
+
+    def write(self) -> AbstractAsyncContextManager[Conn]:
+        return self._write()
 
     async def dispose(self) -> None:
         if self._reader is not None:
@@ -256,7 +325,7 @@ class PostgresDatabase:
         )
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Conn]:
+    async def _read(self) -> AsyncIterator[Conn]:
         conn = _AsyncConn(engine=self.engine)
         try:
             yield conn
@@ -264,9 +333,15 @@ class PostgresDatabase:
             await conn.release()
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Conn]:
+    async def _write(self) -> AsyncIterator[Conn]:
         async with self.engine.begin() as conn:
             yield _AsyncConn(conn)
+
+    def read(self) -> AbstractAsyncContextManager[Conn]:
+        return self._read()
+
+    def write(self) -> AbstractAsyncContextManager[Conn]:
+        return self._write()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

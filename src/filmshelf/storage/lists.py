@@ -31,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn, Prepared
+from filmshelf.storage.records import ListEntry, Title
 from filmshelf.storage.tables import accounts, list_items, lists, titles
 
 MediaKey = tuple[str, int]
@@ -111,9 +112,12 @@ async def readable_with_owner(conn: Conn, *, list_id: int, account_id: int | Non
     return rows[0] if rows else None
 
 
-def _first_item(column: Any) -> Any:
-    # The first item is found on its own (walking the (list_id, id) index), then its title by
-    # primary key: a join inside the subquery lets PostgreSQL plan a scan of all titles.
+def first_item_column(column: Any) -> Any:
+    """A subquery correlated on `lists`: `column` of the title of the list's first item, or NULL.
+
+    The first item is found on its own (walking the (list_id, id) index), then its title by
+    primary key: a join inside the subquery lets PostgreSQL plan a scan of all titles.
+    """
     first = (
         select(list_items.c.media_type, list_items.c.media_id)
         .where(list_items.c.list_id == lists.c.id)
@@ -134,8 +138,8 @@ def _with_owner(visible: Any) -> Prepared:
             accounts.c.iso_639_1.label("owner_iso_639_1"),
             accounts.c.iso_3166_1.label("owner_iso_3166_1"),
             accounts.c.include_adult.label("owner_include_adult"),
-            _first_item(titles.c.poster_path).label("first_poster_path"),
-            _first_item(titles.c.backdrop_path).label("first_backdrop_path"),
+            first_item_column(titles.c.poster_path).label("first_poster_path"),
+            first_item_column(titles.c.backdrop_path).label("first_backdrop_path"),
         )
         .join(accounts, accounts.c.id == lists.c.account_id)
         .where(lists.c.id == bindparam("p_list_id"), visible)
@@ -169,8 +173,8 @@ async def delete_list(conn: Conn, *, list_id: int) -> None:
 
 async def page_items(
     conn: Conn, *, list_id: int, sort_field: str, descending: bool, limit: int, offset: int
-) -> Sequence[Row[Any]]:
-    """One page of a list's items in the given order, each with its catalog row.
+) -> list[ListEntry]:
+    """One page of a list's items in the given order, each with its title.
 
     Ties go by original order in the same direction as the sort, so ORDER BY walks one
     (list_id, key, id) index forwards or backwards. The page is cut in a subquery first, so
@@ -181,7 +185,8 @@ async def page_items(
     prepared = _PAGE_STATEMENTS.get((sort_field, descending))
     if prepared is None:
         prepared = _PAGE_STATEMENTS[(sort_field, descending)] = Prepared(_page_statement(sort_field, descending))
-    return await conn.fetch(prepared, {"p_list_id": list_id, "p_limit": limit, "p_offset": offset})
+    found = await conn.fetch(prepared, {"p_list_id": list_id, "p_limit": limit, "p_offset": offset})
+    return [ListEntry(title=Title.from_row(row), comment=row.comment, object_id=row.object_id) for row in found]
 
 
 _PAGE_STATEMENTS: dict[tuple[str, bool], Prepared] = {}

@@ -33,39 +33,18 @@ class Probe:
 def probe(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Probe]:
     found = Probe()
     for cls in (engine_module._SyncConn, engine_module._AsyncConn):
-        original_rows, original_row, original_scalar = cls.rows, cls.row, cls.scalar
 
-        async def rows(self: Any, stmt: Any, _original: Any = original_rows) -> Any:
-            result = await _original(self, stmt)
+        async def execute(self: Any, stmt: Any, params: Any = None, _original: Any = cls.execute) -> Any:
+            result = await _original(self, stmt, params)
             if found.active:
-                found.rows += len(result)
-            return result
-
-        async def row(self: Any, stmt: Any, _original: Any = original_row) -> Any:
-            result = await _original(self, stmt)
-            if found.active and result is not None:
-                found.rows += 1
-            return result
-
-        async def scalar(self: Any, stmt: Any, _original: Any = original_scalar) -> Any:
-            result = await _original(self, stmt)
-            if found.active and result is not None:
-                found.rows += 1
-            return result
-
-        async def fetch(self: Any, prepared: Any, params: Any, _original: Any = cls.fetch) -> Any:
-            result = await _original(self, prepared, params)
-            if found.active:
-                found.rows += len(result)
-                if isinstance(self, engine_module._SyncConn):
+                found.rows += len(result[0])
+                if isinstance(self, engine_module._SyncConn) and isinstance(stmt, engine_module.Prepared):
                     # SQLite runs prepared statements on the driver, past SQLAlchemy's events.
-                    found.statements.append(prepared.sqlite_sql(params))
+                    found.statements.append((stmt.sqlite_sql, stmt.bind(params or {})))
             return result
 
-        monkeypatch.setattr(cls, "rows", rows)
-        monkeypatch.setattr(cls, "row", row)
-        monkeypatch.setattr(cls, "scalar", scalar)
-        monkeypatch.setattr(cls, "fetch", fetch)
+        # Every statement goes through `execute`, whichever convenience method called it.
+        monkeypatch.setattr(cls, "execute", execute)
 
     engine = server.services.db.engine  # type: ignore[attr-defined]
     sync_engine = getattr(engine, "sync_engine", engine)

@@ -17,8 +17,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from filmshelf.accounts import media
 from filmshelf.accounts.users import Account
 from filmshelf.api.envelope import StatusBody, status_body
-from filmshelf.api.guards import app_caller, services_of
-from filmshelf.api.paging import parse_page
+from filmshelf.api.guards import Caller, services_of, session_caller, write_for
 from filmshelf.api.shapes import MovieResult, TvResult, media_result
 from filmshelf.api.v3.structs import (
     AccountDetails,
@@ -39,7 +38,8 @@ from filmshelf.api.v3.structs import (
 )
 from filmshelf.auth import sessions
 from filmshelf.errors import STATUS
-from filmshelf.storage.engine import Conn
+from filmshelf.storage.records import AccountEntry, Title
+from filmshelf.wire import Page, parse_page, parse_path_id
 
 AnyRequest = Request[Any, Any, Any]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -47,21 +47,14 @@ NO_STORE = {"Cache-Control": "no-store"}
 _HTTP_FOR = {media.Outcome.CREATED: 201, media.Outcome.UPDATED: 201, media.Outcome.DELETED: 200}
 
 
-async def _session_account(request: AnyRequest, conn: Conn) -> Account:
-    services = services_of(request)
-    caller = await app_caller(request, conn)
-    return await sessions.account_of_session(
-        conn, app=caller.app, session_id=request.query_params.get("session_id"), now=services.clock.now()
-    )
-
-
-async def session_account(request: AnyRequest, path_account_id: str | None = None) -> Account:
-    """The account of the request's session; with a path id, it must name the same account."""
-    async with services_of(request).db.read() as conn:
-        account = await _session_account(request, conn)
+async def session_account(request: AnyRequest, path_account_id: str | None = None) -> Caller:
+    """The caller and its session's account; with a path id, it must name the same account."""
+    caller = await session_caller(request)
+    account = caller.account
+    assert account is not None  # session_caller always finds one
     if path_account_id is not None and path_account_id not in (str(account.id), account.object_id):
         raise sessions.AuthenticationFailed(detail="The account_id does not match the session.")
-    return account
+    return caller
 
 
 def outcome_response(outcome: media.Outcome) -> Response[StatusBody]:
@@ -91,12 +84,12 @@ class V3AccountController(Controller):
     @get("/", status_code=200, operation_id="accountDetailsBySession")
     async def get_account(self, request: AnyRequest) -> AccountDetails:
         """Details of the session's account (the classic form without an id)."""
-        return _details(await session_account(request))
+        return _details(_account(await session_account(request)))
 
     @get("/{account_id:str}", status_code=200, operation_id="accountDetails")
     async def get_account_by_id(self, request: AnyRequest, account_id: FromPath[str]) -> AccountDetails:
         """Details of the session's account."""
-        return _details(await session_account(request, account_id))
+        return _details(_account(await session_account(request, account_id)))
 
     @post("/{account_id:str}/favorite", status_code=201, operation_id="accountAddFavorite")
     async def mark_favorite(
@@ -124,7 +117,7 @@ class V3AccountController(Controller):
         found = await _entries(request, account_id, "favorite", "movie", page, sort_by)
         return AccountMoviesV3(
             page=found.page,
-            results=[_movie(row) for row in found.rows],
+            results=[_movie(entry.title) for entry in found.rows],
             total_pages=found.total_pages,
             total_results=found.total_results,
         )
@@ -141,7 +134,7 @@ class V3AccountController(Controller):
         found = await _entries(request, account_id, "favorite", "tv", page, sort_by)
         return AccountTvV3(
             page=found.page,
-            results=[_tv(row) for row in found.rows],
+            results=[_tv(entry.title) for entry in found.rows],
             total_pages=found.total_pages,
             total_results=found.total_results,
         )
@@ -158,7 +151,7 @@ class V3AccountController(Controller):
         found = await _entries(request, account_id, "watchlist", "movie", page, sort_by)
         return AccountMoviesV3(
             page=found.page,
-            results=[_movie(row) for row in found.rows],
+            results=[_movie(entry.title) for entry in found.rows],
             total_pages=found.total_pages,
             total_results=found.total_results,
         )
@@ -175,7 +168,7 @@ class V3AccountController(Controller):
         found = await _entries(request, account_id, "watchlist", "tv", page, sort_by)
         return AccountTvV3(
             page=found.page,
-            results=[_tv(row) for row in found.rows],
+            results=[_tv(entry.title) for entry in found.rows],
             total_pages=found.total_pages,
             total_results=found.total_results,
         )
@@ -190,7 +183,7 @@ class V3AccountController(Controller):
     ) -> RatedMoviesV3:
         """The session account's rated movies, each with its `rating`."""
         found = await _entries(request, account_id, "rated", "movie", page, sort_by)
-        results = [RatedMovieV3(**msgspec.structs.asdict(_movie(row)), rating=float(row.rating)) for row in found.rows]
+        results = [RatedMovieV3(**msgspec.structs.asdict(_movie(e.title)), rating=e.rating or 0.0) for e in found.rows]
         return RatedMoviesV3(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )
@@ -205,7 +198,7 @@ class V3AccountController(Controller):
     ) -> RatedTvPageV3:
         """The session account's rated shows, each with its `rating`."""
         found = await _entries(request, account_id, "rated", "tv", page, sort_by)
-        results = [RatedTvV3(**msgspec.structs.asdict(_tv(row)), rating=float(row.rating)) for row in found.rows]
+        results = [RatedTvV3(**msgspec.structs.asdict(_tv(e.title)), rating=e.rating or 0.0) for e in found.rows]
         return RatedTvPageV3(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )
@@ -215,20 +208,21 @@ class V3AccountController(Controller):
         self, request: AnyRequest, account_id: FromPath[str], page: FromQuery[str | None] = None
     ) -> AccountListsV3:
         """The session account's v4 lists (public and private) in v3's shape."""
-        account = await session_account(request, account_id)
-        found = await media.lists_page(services_of(request).db, account_id=account.id, page=parse_page(page))
+        caller = await session_account(request, account_id)
+        async with services_of(request).db.read() as conn:
+            found = await media.lists_page(conn, account_id=caller.account_id, page=parse_page(page))
         results = [
             AccountListV3(
-                description=row.description,
+                description=summary.info.description,
                 favorite_count=0,
-                id=row.id,
-                item_count=int(row.item_count),
-                iso_639_1=row.iso_639_1,
+                id=summary.info.id,
+                item_count=summary.info.item_count,
+                iso_639_1=summary.info.iso_639_1,
                 list_type="movie",
-                name=row.name,
-                poster_path=row.poster_path,
+                name=summary.info.name,
+                poster_path=summary.poster_path,
             )
-            for row in found.rows
+            for summary in found.rows
         ]
         return AccountListsV3(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
@@ -267,16 +261,21 @@ class V3RatingController(Controller):
         return await _unrate(request, "tv", series_id)
 
 
-def _movie(row: Any) -> MovieResult:
+def _movie(row: Title) -> MovieResult:
     result = media_result(row, with_media_type=False)
     assert isinstance(result, MovieResult)
     return result
 
 
-def _tv(row: Any) -> TvResult:
+def _tv(row: Title) -> TvResult:
     result = media_result(row, with_media_type=False)
     assert isinstance(result, TvResult)
     return result
+
+
+def _account(caller: Caller) -> Account:
+    assert caller.account is not None  # session_account always finds one
+    return caller.account
 
 
 async def _entries(
@@ -286,60 +285,57 @@ async def _entries(
     media_type: str,
     page: str | None,
     sort_by: str | None,
-) -> media.Page:
-    account = await session_account(request, account_id)
+) -> Page[AccountEntry]:
+    caller = await session_account(request, account_id)
     page_number = parse_page(page)
     sort = media.parse_sort(sort_by, media_type=media_type, v3=True)
-    return await media.entries_page(
-        services_of(request).db,
-        kind=kind,
-        account_id=account.id,
-        media_type=media_type,
-        sort=sort,
-        page=page_number,
-    )
+    async with services_of(request).db.read() as conn:
+        return await media.entries_page(
+            conn, kind=kind, account_id=caller.account_id, media_type=media_type, sort=sort, page=page_number
+        )
 
 
 async def _mark(
     request: AnyRequest, account_id: str, kind: media.MarkKind, media_type: Any, media_id: Any, flag: Any
 ) -> Response[StatusBody]:
-    account = await session_account(request, account_id)
+    caller = await session_account(request, account_id)
     parsed_type = media.parse_media_type(media_type)
     parsed_id = media.parse_media_id(media_id)
     on = media.parse_flag(flag, kind)
     services = services_of(request)
-    outcome = await media.set_mark(
-        services.db,
-        kind=kind,
-        account_id=account.id,
-        media_type=parsed_type,
-        media_id=parsed_id,
-        on=on,
-        now=services.clock.now(),
-    )
+    async with write_for(request, caller) as conn:
+        outcome = await media.set_mark(
+            conn,
+            kind=kind,
+            account_id=caller.account_id,
+            media_type=parsed_type,
+            media_id=parsed_id,
+            on=on,
+            now=services.clock.now(),
+        )
     return outcome_response(outcome)
 
 
 async def _rate(request: AnyRequest, media_type: str, raw_id: str, raw_value: Any) -> Response[StatusBody]:
-    account = await session_account(request)
-    media_id = media.parse_path_id(raw_id)
+    caller = await session_account(request)
+    media_id = parse_path_id(raw_id)
     value = media.parse_rating(raw_value)
     services = services_of(request)
-    outcome = await media.rate(
-        services.db,
-        account_id=account.id,
-        media_type=media_type,
-        media_id=media_id,
-        value=value,
-        now=services.clock.now(),
-    )
+    async with write_for(request, caller) as conn:
+        outcome = await media.rate(
+            conn,
+            account_id=caller.account_id,
+            media_type=media_type,
+            media_id=media_id,
+            value=value,
+            now=services.clock.now(),
+        )
     return outcome_response(outcome)
 
 
 async def _unrate(request: AnyRequest, media_type: str, raw_id: str) -> Response[StatusBody]:
-    account = await session_account(request)
-    media_id = media.parse_path_id(raw_id)
-    outcome = await media.unrate(
-        services_of(request).db, account_id=account.id, media_type=media_type, media_id=media_id
-    )
+    caller = await session_account(request)
+    media_id = parse_path_id(raw_id)
+    async with write_for(request, caller) as conn:
+        outcome = await media.unrate(conn, account_id=caller.account_id, media_type=media_type, media_id=media_id)
     return outcome_response(outcome)

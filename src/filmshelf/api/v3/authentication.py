@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import JSONBody
 
-from filmshelf.api.guards import app_caller, services_of
+from filmshelf.api.guards import app_caller, services_of, write_for
 from filmshelf.api.v3.structs import (
     ConvertRefusedBody,
     ConvertSessionBody,
@@ -19,6 +19,7 @@ from filmshelf.api.v3.structs import (
     ValidateWithLoginBody,
 )
 from filmshelf.auth import sessions
+from filmshelf.wire import utc_text
 
 NO_STORE = {"Cache-Control": "no-store"}
 AnyRequest = Request[Any, Any, Any]
@@ -41,16 +42,12 @@ class V3AuthenticationController(Controller):
     ) -> SessionCreated | Response[ConvertRefusedBody]:
         """Turn a v4 user access token (of the calling app) into a v3 session_id."""
         services = services_of(request)
-        async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
+        caller = await app_caller(request)
         try:
-            session_id = await sessions.convert(
-                services.db,
-                access_token=data.access_token,
-                app=caller.app,
-                keys=services.keys,
-                now=services.clock.now(),
-            )
+            async with write_for(request, caller) as conn:
+                session_id = await sessions.convert(
+                    conn, access_token=data.access_token, app=caller.app, keys=services.keys, now=services.clock.now()
+                )
         except sessions.ConvertRefused as exc:
             body = ConvertRefusedBody(
                 success=False, failure=True, status_code=exc.code, status_message=exc.status.message
@@ -62,10 +59,10 @@ class V3AuthenticationController(Controller):
     async def new_request_token(self, request: AnyRequest) -> V3RequestToken:
         """A v3 request token of the calling app, valid 60 minutes."""
         services = services_of(request)
-        async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
-        token, expires_at = await sessions.new_request_token(services.db, app=caller.app, now=services.clock.now())
-        return V3RequestToken(success=True, expires_at=sessions.utc_text(expires_at), request_token=token)
+        caller = await app_caller(request)
+        async with write_for(request, caller) as conn:
+            token, expires_at = await sessions.new_request_token(conn, app=caller.app, now=services.clock.now())
+        return V3RequestToken(success=True, expires_at=utc_text(expires_at), request_token=token)
 
     @post(
         "/token/validate_with_login",
@@ -76,8 +73,8 @@ class V3AuthenticationController(Controller):
     async def validate_with_login(self, request: AnyRequest, data: JSONBody[ValidateWithLoginBody]) -> V3RequestToken:
         """Validate a request token with the user's username and password."""
         services = services_of(request)
-        async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
+        caller = await app_caller(request)
+        # Several short transactions around a password hash: see sessions.validate_with_login.
         expires_at = await sessions.validate_with_login(
             services.db,
             app=caller.app,
@@ -88,24 +85,24 @@ class V3AuthenticationController(Controller):
             now=services.clock.now(),
         )
         assert data.request_token is not None  # validate_with_login refused it otherwise
-        return V3RequestToken(success=True, expires_at=sessions.utc_text(expires_at), request_token=data.request_token)
+        return V3RequestToken(success=True, expires_at=utc_text(expires_at), request_token=data.request_token)
 
     @post("/session/new", status_code=200, response_headers=NO_STORE, operation_id="createV3Session")
     async def new_session(self, request: AnyRequest, data: JSONBody[SessionNewBody]) -> SessionCreated:
         """Trade a validated request token for a session_id."""
         services = services_of(request)
-        async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
-        session_id = await sessions.create_session(
-            services.db, app=caller.app, request_token=data.request_token, now=services.clock.now()
-        )
+        caller = await app_caller(request)
+        async with write_for(request, caller) as conn:
+            session_id = await sessions.create_session(
+                conn, app=caller.app, request_token=data.request_token, now=services.clock.now()
+            )
         return SessionCreated(success=True, session_id=session_id)
 
     @delete("/session", status_code=200, operation_id="deleteV3Session")
     async def delete_session(self, request: AnyRequest, data: JSONBody[SessionDeleteBody]) -> SuccessBody:
         """End a session of the calling app."""
         services = services_of(request)
-        async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
-        await sessions.delete_session(services.db, app=caller.app, session_id=data.session_id, now=services.clock.now())
+        caller = await app_caller(request)
+        async with write_for(request, caller) as conn:
+            await sessions.delete_session(conn, app=caller.app, session_id=data.session_id, now=services.clock.now())
         return SuccessBody(success=True)

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from filmshelf.api.guards import app_caller, services_of
-from filmshelf.api.paging import parse_page
 from filmshelf.api.shapes import MovieResult, TvResult, media_result
 from filmshelf.api.v3.structs import (
     AppendedChanges,
@@ -36,16 +34,16 @@ from filmshelf.api.v3.structs import (
     TvSearchPage,
 )
 from filmshelf.catalog import lookup, reference
+from filmshelf.storage.records import Title
+from filmshelf.wire import Page, parse_page
 
 AnyRequest = Request[Any, Any, Any]
 # `query` is a name Litestar reserves for the whole query string: the search text arrives under it.
-_int_list = msgspec.json.Decoder(list[int])
-_str_list = msgspec.json.Decoder(list[str])
 
 
-def _genres(media_type: str, raw: str) -> list[GenreV3]:
+def _genres(media_type: str, genre_ids: tuple[int, ...]) -> list[GenreV3]:
     genres: list[GenreV3] = []
-    for genre_id in _int_list.decode(raw):
+    for genre_id in genre_ids:
         name = reference.genre_name(media_type, genre_id)
         if name is not None:
             genres.append(GenreV3(id=genre_id, name=name))
@@ -115,10 +113,10 @@ def _appended(names: list[str], known: dict[str, tuple[str, Any]]) -> dict[str, 
     return {known[name][0]: known[name][1]() for name in names if name in known}
 
 
-def movie_details(row: Any, appends: list[str]) -> MovieDetails:
+def movie_details(row: Title, appends: list[str]) -> MovieDetails:
     """Shape a movie row as TMDB's movie details."""
     return MovieDetails(
-        adult=bool(row.adult),
+        adult=row.adult,
         backdrop_path=row.backdrop_path,
         belongs_to_collection=None,
         budget=0,
@@ -126,35 +124,35 @@ def movie_details(row: Any, appends: list[str]) -> MovieDetails:
         homepage="",
         id=row.id,
         imdb_id=None,
-        origin_country=_str_list.decode(row.origin_country),
+        origin_country=list(row.origin_country),
         original_language=row.original_language,
         original_title=row.original_title,
         overview=row.overview,
-        popularity=float(row.popularity),
+        popularity=row.popularity,
         poster_path=row.poster_path,
         production_companies=[],
         production_countries=[],
         release_date=row.release_date or "",
-        revenue=int(row.revenue or 0),
-        runtime=int(row.runtime or 0),
+        revenue=row.revenue or 0,
+        runtime=row.runtime or 0,
         spoken_languages=[],
         status="Released",
         tagline="",
         title=row.title,
-        video=bool(row.video),
-        vote_average=float(row.vote_average),
-        vote_count=int(row.vote_count),
+        video=row.video,
+        vote_average=row.vote_average,
+        vote_count=row.vote_count,
         **_appended(appends, _MOVIE_APPENDS),
     )
 
 
-def tv_details(row: Any, appends: list[str]) -> TvDetails:
+def tv_details(row: Title, appends: list[str]) -> TvDetails:
     """Shape a TV row as TMDB's TV series details."""
     return TvDetails(
-        adult=bool(row.adult),
+        adult=row.adult,
         backdrop_path=row.backdrop_path,
         created_by=[],
-        episode_run_time=[int(row.runtime)] if row.runtime else [],
+        episode_run_time=[row.runtime] if row.runtime else [],
         first_air_date=row.release_date or "",
         genres=_genres("tv", row.genre_ids),
         homepage="",
@@ -168,11 +166,11 @@ def tv_details(row: Any, appends: list[str]) -> TvDetails:
         networks=[],
         number_of_episodes=0,
         number_of_seasons=0,
-        origin_country=_str_list.decode(row.origin_country),
+        origin_country=list(row.origin_country),
         original_language=row.original_language,
         original_name=row.original_title,
         overview=row.overview,
-        popularity=float(row.popularity),
+        popularity=row.popularity,
         poster_path=row.poster_path,
         production_companies=[],
         production_countries=[],
@@ -181,18 +179,18 @@ def tv_details(row: Any, appends: list[str]) -> TvDetails:
         status="",
         tagline="",
         type="",
-        vote_average=float(row.vote_average),
-        vote_count=int(row.vote_count),
+        vote_average=row.vote_average,
+        vote_count=row.vote_count,
         **_appended(appends, _TV_APPENDS),
     )
 
 
 async def _title(
     request: AnyRequest, media_type: str, raw_id: str, append_to_response: str | None
-) -> tuple[Any, list[str]]:
+) -> tuple[Title, list[str]]:
+    await app_caller(request)
+    appends = lookup.parse_appends(append_to_response)
     async with services_of(request).db.read() as conn:
-        await app_caller(request, conn)
-        appends = lookup.parse_appends(append_to_response)
         row = await lookup.title_or_raise(conn, media_type, raw_id)
     return row, appends
 
@@ -205,11 +203,11 @@ async def _search(
     page: str | None,
     include_adult: str | None,
     years: tuple[str | None, ...],
-) -> lookup.SearchPage:
+) -> Page[Title]:
+    await app_caller(request)
+    page_number = parse_page(page)
+    year = lookup.parse_year(*years)
     async with services_of(request).db.read() as conn:
-        await app_caller(request, conn)
-        page_number = parse_page(page)
-        year = lookup.parse_year(*years)
         return await lookup.search(
             conn,
             media_type=media_type,
@@ -311,8 +309,7 @@ class CatalogController(Controller):
 
 
 async def _require_app(request: AnyRequest) -> None:
-    async with services_of(request).db.read() as conn:
-        await app_caller(request, conn)
+    await app_caller(request)
 
 
 class ReferenceController(Controller):

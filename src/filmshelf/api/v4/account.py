@@ -7,7 +7,6 @@ is not the token's own) -> 401 / 3 (docs/wire-decisions.md, "Account").
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from litestar import Controller, Request, get
@@ -15,10 +14,11 @@ from litestar.params import FromPath, FromQuery
 
 from filmshelf.accounts import media, recommendations
 from filmshelf.api.guards import services_of, user_caller
-from filmshelf.api.paging import parse_page
 from filmshelf.api.shapes import AccountRating, MovieResult, TvResult, media_result
 from filmshelf.api.v4.structs import AccountListsPage, AccountListSummary, AccountMoviesPage, AccountTvPage
 from filmshelf.errors import FilmshelfError
+from filmshelf.storage.records import AccountEntry
+from filmshelf.wire import Page, iso_millis, parse_page, utc_text
 
 AnyRequest = Request[Any, Any, Any]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -39,37 +39,26 @@ LIST_SORT_CODES = {
 
 async def owner_account_id(request: AnyRequest, account_object_id: str) -> int:
     """The v3 id of the token's account, which must be the one named in the path."""
-    async with services_of(request).db.read() as conn:
-        caller = await user_caller(request, conn, write=False)
+    caller = await user_caller(request, write=False)
     assert caller.user is not None  # user_caller always returns a user
     if caller.user.account_object_id != account_object_id:
         raise FilmshelfError(3, detail="This access token does not belong to this account.")
     return caller.user.account_id
 
 
-def utc_text(timestamp: float) -> str:
-    """ "YYYY-MM-DD HH:MM:SS UTC", the time format of account list summaries."""
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
+def _rating(entry: AccountEntry) -> AccountRating:
+    assert entry.rating is not None  # rated entries always carry their rating
+    return AccountRating(created_at=iso_millis(entry.created_at), value=entry.rating)
 
 
-def iso_text(timestamp: float) -> str:
-    """ISO-8601 with milliseconds and Z, the format of `account_rating.created_at`."""
-    millis = round(timestamp * 1000) % 1000
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(timestamp))) + f".{millis:03d}Z"
-
-
-def _rating(row: Any) -> AccountRating:
-    return AccountRating(created_at=iso_text(float(row.entry_created_at)), value=float(row.rating))
-
-
-def _movie_page(found: media.Page, results: list[MovieResult | TvResult]) -> AccountMoviesPage:
+def _movie_page(found: Page[Any], results: list[MovieResult | TvResult]) -> AccountMoviesPage:
     movies = [r for r in results if isinstance(r, MovieResult)]
     return AccountMoviesPage(
         page=found.page, results=movies, total_pages=found.total_pages, total_results=found.total_results
     )
 
 
-def _tv_page(found: media.Page, results: list[MovieResult | TvResult]) -> AccountTvPage:
+def _tv_page(found: Page[Any], results: list[MovieResult | TvResult]) -> AccountTvPage:
     shows = [r for r in results if isinstance(r, TvResult)]
     return AccountTvPage(
         page=found.page, results=shows, total_pages=found.total_pages, total_results=found.total_results
@@ -83,37 +72,34 @@ async def _entries(
     media_type: str,
     page: str | None,
     sort_by: str | None,
-) -> tuple[media.Page, list[MovieResult | TvResult]]:
+) -> tuple[Page[Any], list[MovieResult | TvResult]]:
     account_id = await owner_account_id(request, account_object_id)
     page_number = parse_page(page)
     sort = media.parse_sort(sort_by, media_type=media_type, v3=False)
-    found = await media.entries_page(
-        services_of(request).db,
-        kind=kind,
-        account_id=account_id,
-        media_type=media_type,
-        sort=sort,
-        page=page_number,
-    )
+    async with services_of(request).db.read() as conn:
+        found = await media.entries_page(
+            conn, kind=kind, account_id=account_id, media_type=media_type, sort=sort, page=page_number
+        )
     if kind == "rated":
-        results = [media_result(row, with_media_type=False, rating=_rating(row)) for row in found.rows]
+        results = [media_result(e.title, with_media_type=False, rating=_rating(e)) for e in found.rows]
     else:
         # As TMDB: watchlist results name their media_type, favorites do not.
-        results = [media_result(row, with_media_type=kind == "watchlist") for row in found.rows]
+        results = [media_result(e.title, with_media_type=kind == "watchlist") for e in found.rows]
     return found, results
 
 
 async def _recommended(
     request: AnyRequest, account_object_id: str, media_type: str, page: str | None, sort_by: str | None
-) -> tuple[media.Page, list[MovieResult | TvResult]]:
+) -> tuple[Page[Any], list[MovieResult | TvResult]]:
     account_id = await owner_account_id(request, account_object_id)
     page_number = parse_page(page)
     # Accepted for the clients that send it (tmdbapis does), checked, and otherwise ignored:
     # recommendations are always in relevance order.
     media.parse_sort(sort_by, media_type=media_type, v3=False)
-    found = await recommendations.recommendations_page(
-        services_of(request).db, account_id=account_id, media_type=media_type, page=page_number
-    )
+    async with services_of(request).db.read() as conn:
+        found = await recommendations.recommendations_page(
+            conn, account_id=account_id, media_type=media_type, page=page_number
+        )
     return found, [media_result(row, with_media_type=True) for row in found.rows]
 
 
@@ -130,29 +116,30 @@ class V4AccountController(Controller):
     ) -> AccountListsPage:
         """Every list of the account (public and private), newest first."""
         account_id = await owner_account_id(request, account_object_id)
-        found = await media.lists_page(services_of(request).db, account_id=account_id, page=parse_page(page))
+        async with services_of(request).db.read() as conn:
+            found = await media.lists_page(conn, account_id=account_id, page=parse_page(page))
         results = [
             AccountListSummary(
                 account_object_id=account_object_id,
                 adult=0,
-                average_rating=_average(float(row.vote_sum), int(row.item_count)),
-                backdrop_path=row.backdrop_path,
-                created_at=utc_text(float(row.created_at)),
-                description=row.description,
+                average_rating=summary.info.average_rating,
+                backdrop_path=summary.backdrop_path,
+                created_at=utc_text(summary.info.created_at),
+                description=summary.info.description,
                 featured=0,
-                id=row.id,
-                iso_3166_1=row.iso_3166_1,
-                iso_639_1=row.iso_639_1,
-                name=row.name,
-                number_of_items=int(row.item_count),
-                poster_path=row.poster_path,
-                public=1 if row.public else 0,
-                revenue=int(row.revenue),
-                runtime=int(row.runtime),
-                sort_by=LIST_SORT_CODES.get(row.sort_by, 1),
-                updated_at=utc_text(float(row.updated_at)),
+                id=summary.info.id,
+                iso_3166_1=summary.info.iso_3166_1,
+                iso_639_1=summary.info.iso_639_1,
+                name=summary.info.name,
+                number_of_items=summary.info.item_count,
+                poster_path=summary.poster_path,
+                public=1 if summary.info.public else 0,
+                revenue=summary.info.revenue,
+                runtime=summary.info.runtime,
+                sort_by=LIST_SORT_CODES.get(summary.info.sort_by, 1),
+                updated_at=utc_text(summary.info.updated_at),
             )
-            for row in found.rows
+            for summary in found.rows
         ]
         return AccountListsPage(
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
@@ -245,10 +232,3 @@ class V4AccountController(Controller):
     ) -> AccountTvPage:
         """TV shows recommended from the account's favorites, ratings and watchlist."""
         return _tv_page(*await _recommended(request, account_object_id, "tv", page, sort_by))
-
-
-def _average(vote_sum: float, item_count: int) -> float:
-    """Mean vote_average of a list's items to 3 decimals (0 when empty), as list details show it."""
-    if item_count <= 0:
-        return 0.0
-    return round(round(vote_sum, 3) / item_count, 3)

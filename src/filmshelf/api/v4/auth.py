@@ -8,7 +8,7 @@ from litestar import Controller, Request, delete, post
 from litestar.params import Body, JSONBody
 
 from filmshelf.api.envelope import StatusBody, status_body
-from filmshelf.api.guards import app_caller, services_of
+from filmshelf.api.guards import app_caller, services_of, write_for
 from filmshelf.api.v4.structs import (
     AccessTokenBody,
     AccessTokenResponse,
@@ -35,8 +35,7 @@ class AuthController(Controller):
     ) -> RequestTokenResponse:
         """Create a request token for the calling app; the body and its redirect_to are optional."""
         services = services_of(request)
-        async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
+        caller = await app_caller(request)
         redirect_to = data.redirect_to if data is not None else None
         if redirect_to is not None:
             try:
@@ -54,11 +53,13 @@ class AuthController(Controller):
     ) -> AccessTokenResponse:
         """Exchange an approved request token of the calling app for a user access token."""
         services = services_of(request)
-        async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
-        result = await request_tokens.exchange(
-            services.db, data.request_token, caller.app, services.keys, now=services.clock.now()
-        )
+        caller = await app_caller(request)
+        now = services.clock.now()
+        pending = request_tokens.read(data.request_token, services.keys, now=now, api_key=caller.app.api_key)
+        async with write_for(request, caller) as conn:
+            result = await request_tokens.exchange(conn, pending, caller.app, services.keys, now=now)
+        if isinstance(result, request_tokens.ExchangeRefused):
+            request_tokens.raise_refusal(result)
         return AccessTokenResponse(
             account_id=result.account_object_id,
             access_token=result.access_token,
@@ -71,11 +72,8 @@ class AuthController(Controller):
     async def delete_access_token(self, request: Request[Any, Any, Any], data: JSONBody[LogoutBody]) -> StatusBody:
         """Revoke a user access token of the calling app (idempotent)."""
         services = services_of(request)
-        # Authenticate (which may wait on Redis for the rate limit) before opening the write
-        # transaction: nothing but SQL may be awaited while SQLite's write lock is held.
-        async with services.db.read() as conn:
-            caller = await app_caller(request, conn, accept_dead_user_token=True)
-        async with services.db.write() as conn:
+        caller = await app_caller(request, accept_dead_user_token=True)
+        async with write_for(request, caller) as conn:
             revoked = await access_tokens.revoke(
                 conn, data.access_token, services.keys, app=caller.app, now=services.clock.now()
             )

@@ -15,8 +15,7 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from filmshelf.api.envelope import StatusBody, status_body
-from filmshelf.api.guards import Caller, app_caller, services_of, user_caller
-from filmshelf.api.paging import PAGE_SIZE, parse_page, total_pages
+from filmshelf.api.guards import app_caller, services_of, user_caller, write_for
 from filmshelf.api.shapes import media_result
 from filmshelf.api.v4.structs import (
     ListClearResponse,
@@ -34,16 +33,11 @@ from filmshelf.api.v4.structs import (
 from filmshelf.errors import DELETED, SUCCESS, UPDATED, InvalidInput
 from filmshelf.lists import rules, service
 from filmshelf.lists.service import ItemInput, ItemOutcome
+from filmshelf.wire import PAGE_SIZE, parse_page, total_pages
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 AnyRequest = Request[Any, Any, Any]
-
-
-def _account_id(caller: Caller) -> int:
-    # user_caller(write=True) only returns callers with a user.
-    assert caller.user is not None
-    return caller.user.account_id
 
 
 _strict_items = msgspec.json.Decoder(ListItemsBody)
@@ -129,8 +123,8 @@ class ListsController(Controller):
     ) -> ListDetails:
         """One page (20 items) of a list, in `sort_by` order or the list's own."""
         services = services_of(request)
+        caller = await app_caller(request)
         async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
             number = rules.parse_list_id(list_id)
             page_number = parse_page(page)
             result = await service.read_page(
@@ -147,11 +141,11 @@ class ListsController(Controller):
     async def create_list(self, request: AnyRequest, data: JSONBody[ListCreateBody]) -> ListCreateResponse:
         """Create a list owned by the token's user; answers its `id`."""
         services = services_of(request)
-        async with services.db.write() as conn:
-            caller = await user_caller(request, conn, write=True)
+        caller = await user_caller(request, write=True)
+        async with write_for(request, caller) as conn:
             list_id = await service.create_list(
                 conn,
-                account_id=_account_id(caller),
+                account_id=caller.account_id,
                 name=data.name,
                 description=data.description,
                 public=data.public,
@@ -167,12 +161,12 @@ class ListsController(Controller):
     ) -> StatusBody:
         """Change a list's name, description, visibility, order or codes (status_code 12)."""
         services = services_of(request)
-        async with services.db.write() as conn:
-            caller = await user_caller(request, conn, write=True)
+        caller = await user_caller(request, write=True)
+        async with write_for(request, caller) as conn:
             await service.update_list(
                 conn,
                 list_id=rules.parse_list_id(list_id),
-                account_id=_account_id(caller),
+                account_id=caller.account_id,
                 changes=service.ListChanges(
                     name=data.name,
                     description=data.description,
@@ -196,13 +190,14 @@ class ListsController(Controller):
     ) -> ListItemsResponse:
         """Add up to 1000 items; each has its own `success`."""
         services = services_of(request)
-        async with services.db.write() as conn:
-            caller = await user_caller(request, conn, write=True)
+        caller = await user_caller(request, write=True)
+        items = await _items(request)
+        async with write_for(request, caller) as conn:
             outcomes = await service.add_items(
                 conn,
                 list_id=rules.parse_list_id(list_id),
-                account_id=_account_id(caller),
-                items=await _items(request),
+                account_id=caller.account_id,
+                items=items,
                 now=services.clock.now(),
             )
         return _items_response(outcomes)
@@ -213,13 +208,14 @@ class ListsController(Controller):
     ) -> ListItemsResponse:
         """Set the comments of up to 1000 items (an absent comment clears it)."""
         services = services_of(request)
-        async with services.db.write() as conn:
-            caller = await user_caller(request, conn, write=True)
+        caller = await user_caller(request, write=True)
+        items = await _items(request)
+        async with write_for(request, caller) as conn:
             outcomes = await service.update_items(
                 conn,
                 list_id=rules.parse_list_id(list_id),
-                account_id=_account_id(caller),
-                items=await _items(request),
+                account_id=caller.account_id,
+                items=items,
                 now=services.clock.now(),
             )
         return _items_response(outcomes)
@@ -230,13 +226,14 @@ class ListsController(Controller):
     ) -> ListItemsResponse:
         """Remove up to 1000 items; an item not on the list fails alone."""
         services = services_of(request)
-        async with services.db.write() as conn:
-            caller = await user_caller(request, conn, write=True)
+        caller = await user_caller(request, write=True)
+        items = await _items(request)
+        async with write_for(request, caller) as conn:
             outcomes = await service.remove_items(
                 conn,
                 list_id=rules.parse_list_id(list_id),
-                account_id=_account_id(caller),
-                items=await _items(request),
+                account_id=caller.account_id,
+                items=items,
                 now=services.clock.now(),
             )
         return _items_response(outcomes)
@@ -245,11 +242,11 @@ class ListsController(Controller):
     async def clear_list(self, request: AnyRequest, list_id: FromPath[str]) -> ListClearResponse:
         """Remove every item (a GET that changes the list, as TMDB has it)."""
         services = services_of(request)
-        async with services.db.write() as conn:
-            caller = await user_caller(request, conn, write=True)
+        caller = await user_caller(request, write=True)
+        async with write_for(request, caller) as conn:
             number = rules.parse_list_id(list_id)
             deleted = await service.clear_list(
-                conn, list_id=number, account_id=_account_id(caller), now=services.clock.now()
+                conn, list_id=number, account_id=caller.account_id, now=services.clock.now()
             )
         return ListClearResponse(
             id=number,
@@ -269,8 +266,8 @@ class ListsController(Controller):
     ) -> ListItemStatusResponse:
         """200 if the item is on the list, 404 / 34 if not."""
         services = services_of(request)
+        caller = await app_caller(request)
         async with services.db.read() as conn:
-            caller = await app_caller(request, conn)
             number = rules.parse_list_id(list_id)
             kind, media_number = rules.parse_item_query(media_type, media_id)
             await service.item_status(
@@ -304,8 +301,7 @@ class ListDeleteAliasController(Controller):
 
 
 async def _delete_list(request: AnyRequest, list_id: str) -> StatusBody:
-    services = services_of(request)
-    async with services.db.write() as conn:
-        caller = await user_caller(request, conn, write=True)
-        await service.delete_list(conn, list_id=rules.parse_list_id(list_id), account_id=_account_id(caller))
+    caller = await user_caller(request, write=True)
+    async with write_for(request, caller) as conn:
+        await service.delete_list(conn, list_id=rules.parse_list_id(list_id), account_id=caller.account_id)
     return status_body(DELETED)
