@@ -34,8 +34,8 @@ test: $(STAMP) chromium ## Run the whole test suite (SQLite, PostgreSQL, browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy
 
 bench: $(STAMP) ## Benchmarks (needs wrk; never part of make test)
