@@ -177,8 +177,8 @@ def test_fetch_then_replay_offline(
     assert (replay.status_code, replay.headers["x-filmshelf-upstream"]) == (200, "offline")
     assert replay.json() == expected.json()
     assert get("/3/movie/9000010", language="de-DE").json()["title"] == "Upstream Extra 0"
-    for path, params in ((MOVIE, {}), ("/3/movie/9000010", {}), ("/3/movie/9000011", {}), ("/3/person/31", {})):
-        missing = get(path, **params)
+    for path in (MOVIE, "/3/movie/9000010", "/3/movie/9000011", "/3/person/31"):
+        missing = get(path)
         assert (missing.status_code, missing.json()) == (404, NOT_FOUND)
         assert missing.headers["x-filmshelf-upstream"] == "offline-miss"
     stored_404 = get("/3/movie/9099999", append_to_response="credits")

@@ -35,8 +35,10 @@ from tests.upstream.conftest import (
 # the pause after a failure, one call per key in a process): SQLite only, to keep the suite quick.
 # The store and the catalog writes run on both engines in the other tests.
 ENGINE_INDEPENDENT = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-MOVIE = f"/3/movie/{UPSTREAM_MOVIE['id']}"
-TV = f"/3/tv/{UPSTREAM_TV['id']}"
+MOVIE_ID, TV_ID = 9_000_001, 9_000_002
+MOVIE = f"/3/movie/{MOVIE_ID}"
+TV = f"/3/tv/{TV_ID}"
+assert (UPSTREAM_MOVIE["id"], UPSTREAM_TV["id"]) == (MOVIE_ID, TV_ID)
 TTL = 3600.0
 
 
@@ -62,7 +64,7 @@ def _title(pair: Pair, media_type: str, media_id: int) -> Any:
 def test_miss_fetch_hit_expiry_and_negative_answers(pair: Pair) -> None:
     expected = pair.direct(MOVIE)
     assert expected.status_code == 200
-    assert _title(pair, "movie", UPSTREAM_MOVIE["id"]) is None
+    assert _title(pair, "movie", MOVIE_ID) is None
 
     first = pair.get(MOVIE)
     assert first.status_code == 200, first.text
@@ -72,7 +74,7 @@ def test_miss_fetch_hit_expiry_and_negative_answers(pair: Pair) -> None:
     assert len(pair.recorder.calls(MOVIE)) == 1
 
     # Stored: the title is now in the local catalog, mapped as an import would map it.
-    row = _title(pair, "movie", UPSTREAM_MOVIE["id"])
+    row = _title(pair, "movie", MOVIE_ID)
     assert row is not None
     assert (row.title, row.original_title, row.release_date, row.runtime, row.revenue) == (
         "The Upstream Only",
@@ -133,7 +135,7 @@ def test_miss_fetch_hit_expiry_and_negative_answers(pair: Pair) -> None:
     same = pair.get(TV, language="en-US", append_to_response="credits, videos")
     assert same.headers["x-filmshelf-upstream"] == "hit"
     assert len(pair.recorder.calls(TV)) == 1
-    assert _title(pair, "tv", UPSTREAM_TV["id"]).runtime == 45
+    assert _title(pair, "tv", TV_ID).runtime == 45
 
     # A TMDB route filmshelf has no handler for at all (a person): answered upstream and stored.
     person = {"id": 31, "name": "Tom Hanks", "known_for_department": "Acting", "popularity": 80.1}
