@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from filmshelf.catalog import importer
 from filmshelf.storage import catalog as catalog_rows
@@ -227,6 +228,15 @@ def test_upstream_failing_rate_limiting_and_down(pair: Pair, servers: Servers) -
     # filmshelf's own routes are not affected.
     assert dead.client.get("/3/movie/550", headers=pair.creds.headers).status_code == 200
     assert len(recorder.calls()) == 6
+
+    # The store itself fails (its table is gone): TMDB's 500 / 11, not a bare server error.
+    async def drop() -> None:
+        async with dead.services.db.write() as conn:
+            await conn.run(text("DROP TABLE upstream_answers"))
+
+    dead.call(drop())
+    broken = dead.client.get(MOVIE, headers=pair.creds.headers)
+    assert (broken.status_code, broken.json()["status_code"], broken.json()["success"]) == (500, 11, False)
 
 
 # What filmshelf's own client may send; anything else would be something of the caller's.

@@ -19,6 +19,7 @@ Every other request passes through untouched.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import msgspec
@@ -32,6 +33,7 @@ from filmshelf.upstream import rules
 from filmshelf.upstream.cache import Answer, Source, Upstream
 
 HEADER = b"x-filmshelf-upstream"
+log = logging.getLogger("filmshelf.upstream")
 _encoder = msgspec.json.Encoder()
 
 
@@ -118,6 +120,23 @@ class UpstreamSeam:
         if plan is None:
             await self.app(scope, receive, send)
             return
+        started = False
+
+        async def tracked(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._serve(plan, scope, receive, tracked)
+        except Exception:
+            # Outside the routes' own error handling: the store or the upstream logic failed.
+            log.exception("upstream mode failed on GET %s", plan.key)
+            if started:
+                raise
+            await _send(send, 500, _error_body(11, None), None)
+
+    async def _serve(self, plan: rules.Plan, scope: Any, receive: Any, send: Any) -> None:
         found = await self.upstream.lookup(plan)
         if self.prefer_upstream or found.upstream_first:
             if not await self._authenticated(scope, receive, send):
