@@ -50,8 +50,8 @@ test: $(TEST_STAMP) chromium ## Run the whole test suite (SQLite, PostgreSQL, br
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP) ## ruff and mypy
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy
 
 bench: $(BENCH_STAMP) ## Benchmarks (needs wrk; never part of make test)

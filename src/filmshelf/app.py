@@ -72,6 +72,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         limiter=limiter,
         hasher=Hasher(settings.argon2),
     )
+    if settings.upstream_enabled:
+        from filmshelf.upstream.cache import Upstream
+
+        services.upstream = Upstream(settings, database, services.clock)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -80,6 +84,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         finally:
             if limiter is not None:
                 await limiter.buckets.close()
+            if services.upstream is not None:
+                await services.upstream.aclose()
             if db is None:
                 await database.dispose()
 
@@ -148,5 +154,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
     app.state.services = services
     # Outermost, like Litestar's own CORS wrapper: the per-IP limit must see every API request,
     # unknown paths included, before any routing or parsing work is spent on it.
-    app.asgi_handler = FrontDoor(app.asgi_handler, services)
+    handler = app.asgi_handler
+    if services.upstream is not None:
+        from filmshelf.api.upstream import UpstreamSeam
+
+        # Inside the front door (NUL refusal and the per-IP limit come first), around the routes.
+        handler = UpstreamSeam(handler, services, services.upstream)
+    app.asgi_handler = FrontDoor(handler, services)
     return app

@@ -21,6 +21,10 @@ DEFAULT_DATA_DIR = "var"
 SQLITE_FILE_NAME = "filmshelf.sqlite3"
 DATABASE_URL_HELP = "use sqlite:///PATH (a file) or postgresql://USER@HOST:5432/DATABASE"
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
+# Stored upstream answers are served for a day before the upstream is asked again.
+DEFAULT_UPSTREAM_TTL = 86_400.0
+UPSTREAM_MODES = ("online", "offline")
+UPSTREAM_PREFERENCES = ("local", "upstream")
 N = TypeVar("N", int, float)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -95,6 +99,15 @@ class Settings:
     body_timeout: float = 30.0
     keep_alive_timeout: float = 5.0
     max_connections: int = 1000
+    # Upstream mode (README "Upstream mode"): an origin such as https://api.themoviedb.org, the
+    # TMDB API read access token filmshelf sends there, how long stored answers are served
+    # without asking again (seconds), "online" or "offline" (serve only what is stored), and
+    # which answers a catalog read first: the local catalog ("local") or the upstream ("upstream").
+    upstream_url: str | None = None
+    upstream_token: str | None = field(default=None, repr=False)
+    upstream_ttl: float = DEFAULT_UPSTREAM_TTL
+    upstream_mode: str = "online"
+    upstream_prefer: str = "local"
 
     def __post_init__(self) -> None:
         if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
@@ -103,6 +116,48 @@ class Settings:
                 "(leave it unset and filmshelf generates one)"
             )
         check_public_url(self.public_url)
+        self._check_upstream()
+
+    def _check_upstream(self) -> None:
+        if self.upstream_mode not in UPSTREAM_MODES:
+            raise SettingsError(f"FILMSHELF_UPSTREAM_MODE must be online or offline, not {self.upstream_mode[:20]!r}")
+        if self.upstream_prefer not in UPSTREAM_PREFERENCES:
+            raise SettingsError(
+                f"FILMSHELF_UPSTREAM_PREFER must be local or upstream, not {self.upstream_prefer[:20]!r}"
+            )
+        if not (self.upstream_ttl >= 0) or self.upstream_ttl == float("inf"):
+            raise SettingsError("FILMSHELF_UPSTREAM_TTL must be a number of seconds, 0 or more")
+        token = self.upstream_token
+        if token is not None and (not token.isascii() or not token.isprintable() or " " in token):
+            raise SettingsError("FILMSHELF_UPSTREAM_TOKEN must be a token (printable ASCII, no spaces)")
+        if self.upstream_url is None:
+            if token is not None and self.upstream_mode == "online":
+                raise SettingsError("FILMSHELF_UPSTREAM_TOKEN is set but FILMSHELF_UPSTREAM_URL is not")
+            return
+        try:
+            url = urlsplit(self.upstream_url)
+            url.port  # noqa: B018 (raises on a bad port)
+        except ValueError as exc:
+            raise SettingsError(f"FILMSHELF_UPSTREAM_URL cannot be read: {exc}") from None
+        if url.scheme not in {"http", "https"} or not url.hostname or url.username or url.password:
+            raise SettingsError(
+                "FILMSHELF_UPSTREAM_URL must be an http(s) origin such as https://api.themoviedb.org "
+                "(filmshelf appends /3/...), without user name or password"
+            )
+        if url.query or url.fragment or self.upstream_url.rstrip("/").endswith("/3"):
+            raise SettingsError(
+                "FILMSHELF_UPSTREAM_URL is the origin only, e.g. https://api.themoviedb.org: "
+                "no query, no fragment, no trailing /3 (filmshelf appends /3/...)"
+            )
+        if self.upstream_mode == "online" and not self.upstream_token:
+            raise SettingsError(
+                "FILMSHELF_UPSTREAM_TOKEN (a TMDB API read access token) is required with FILMSHELF_UPSTREAM_URL"
+            )
+
+    @property
+    def upstream_enabled(self) -> bool:
+        """True when catalog reads may be answered from the upstream store (online or offline)."""
+        return self.upstream_mode == "offline" or self.upstream_url is not None
 
     @property
     def secure_cookies(self) -> bool:
@@ -143,6 +198,11 @@ class Settings:
             "body_timeout": _number(env, "FILMSHELF_BODY_TIMEOUT", 30.0, minimum=0.1, maximum=3600.0),
             "keep_alive_timeout": _number(env, "FILMSHELF_KEEP_ALIVE_TIMEOUT", 5.0, minimum=0.1, maximum=3600.0),
             "max_connections": _number(env, "FILMSHELF_MAX_CONNECTIONS", 1000, minimum=1, maximum=1_000_000),
+            "upstream_url": (env.get("FILMSHELF_UPSTREAM_URL") or "").strip().rstrip("/") or None,
+            "upstream_token": (env.get("FILMSHELF_UPSTREAM_TOKEN") or "").strip() or None,
+            "upstream_ttl": _seconds(env.get("FILMSHELF_UPSTREAM_TTL"), DEFAULT_UPSTREAM_TTL, "FILMSHELF_UPSTREAM_TTL"),
+            "upstream_mode": (env.get("FILMSHELF_UPSTREAM_MODE") or "online").strip().lower(),
+            "upstream_prefer": (env.get("FILMSHELF_UPSTREAM_PREFER") or "local").strip().lower(),
         }
         # Last: nothing is created on disk while another value could still be refused.
         secret = env.get("FILMSHELF_SECRET_KEY") or (
@@ -296,6 +356,16 @@ def load_secret(data_dir: Path) -> str:
             "FILMSHELF_SECRET_KEY (and FILMSHELF_DATA_DIR) as the server has them, or run this from the folder "
             "where `filmshelf serve` runs"
         ) from None
+
+
+def _seconds(raw: str | None, default: float, name: str) -> float:
+    """A duration in seconds from the environment (`3600`, `90.5`); unset or empty is `default`."""
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw.strip()[:20]!r}") from None
 
 
 def load_or_create_secret(data_dir: Path) -> str:

@@ -36,6 +36,9 @@ from filmshelf.services import Services
 from filmshelf.storage.engine import Conn
 
 MAX_AUTHORIZATION = 8192
+# Where `app_caller` leaves the authenticated caller in the ASGI scope, so that a wrapper around
+# the routes (api/upstream.py) can tell that the caller was already checked (and rate-limited).
+CALLER_SCOPE_KEY = "filmshelf.caller"
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -143,6 +146,7 @@ async def app_caller(request: AnyRequest, *, accept_dead_user_token: bool = Fals
     async with services.db.read() as conn:
         caller = await _identify_app(request, conn, accept_dead_user_token=accept_dead_user_token)
     await _limit(services, caller.app)
+    request.scope[CALLER_SCOPE_KEY] = caller  # type: ignore[literal-required]
     return caller
 
 

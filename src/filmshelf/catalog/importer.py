@@ -255,6 +255,15 @@ def parse_line(data: bytes) -> TitleRecord:
     return TitleRecord(media_type=media_type, id=line.id, row=row, carried=tuple(carried))
 
 
+def detail_record(body: bytes, media_type: str, media_id: int) -> TitleRecord:
+    """The catalog row of a TMDB `/3/movie/{id}` or `/3/tv/{id}` answer (the upstream's); the same
+    mapping as an import line. BadLineError when it is not that title's details."""
+    record = parse_line(body)
+    if record.media_type != media_type or record.id != media_id:
+        raise BadLineError(f"expected {media_type} {media_id}, got {record.media_type} {record.id}")
+    return record
+
+
 # --- files ----------------------------------------------------------------------------------------
 
 
@@ -430,6 +439,16 @@ async def import_files(
     if written:
         async with db.write() as conn:
             await catalog_rows.refresh_list_denormalised(conn, since=stamp)
+    return counts
+
+
+async def import_records(db: Database, records: Sequence[TitleRecord], *, now: float) -> ImportCounts:
+    """Write parsed records as an import does (only new or changed rows, stamped `now`), then bring
+    list copies and totals in step with them. Used for titles fetched from the upstream."""
+    counts = ImportCounts(lines=len(records))
+    if await _write_batch(db, records, counts, now):
+        async with db.write() as conn:
+            await catalog_rows.refresh_list_denormalised(conn, since=now)
     return counts
 
 
