@@ -205,9 +205,14 @@ class Settings:
             "upstream_prefer": (env.get("FILMSHELF_UPSTREAM_PREFER") or "local").strip().lower(),
         }
         # Last: nothing is created on disk while another value could still be refused.
-        secret = env.get("FILMSHELF_SECRET_KEY") or (
-            load_or_create_secret(location.data_dir) if create else load_secret(location.data_dir)
-        )
+        given_secret = env.get("FILMSHELF_SECRET_KEY")
+        if given_secret:
+            settings = cls(secret_key=given_secret, **values)  # type: ignore[arg-type]
+            if create:
+                # The data folder holds the default database and the demo password all the same.
+                ensure_private_dir(location.data_dir)
+            return settings
+        secret = load_or_create_secret(location.data_dir) if create else load_secret(location.data_dir)
         return cls(secret_key=secret, **values)  # type: ignore[arg-type]
 
 

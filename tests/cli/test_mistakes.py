@@ -159,6 +159,14 @@ def test_serve_and_db_upgrade_create_it_and_then_the_others_find_it(cli: Cli) ->
     assert listed.exit_code == 0 and "carol" in listed.stdout
 
 
+def test_db_upgrade_creates_the_data_folder_also_when_the_secret_comes_from_the_environment(cli: Cli) -> None:
+    result = cli("db", "upgrade", FILMSHELF_SECRET_KEY="s" * 40)
+    assert result.exit_code == 0, result.output
+    data_dir = cli.folder / "var"
+    assert (data_dir / "filmshelf.sqlite3").is_file() and data_dir.stat().st_mode & 0o777 == 0o700
+    assert not (data_dir / "secret_key").exists()  # the secret is the environment's
+
+
 def test_apps_create_needs_the_servers_secret(cli: Cli) -> None:
     assert cli("db", "upgrade").exit_code == 0
     assert cli("users", "create", "carol", "--password-stdin", stdin="a long enough password\n").exit_code == 0
