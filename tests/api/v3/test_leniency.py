@@ -99,6 +99,10 @@ def test_validate_key(server: LiveServer, app_creds: AppCreds, alice: Any) -> No
         assert (response.status_code, response.json()) == (200, ok), kwargs
     for kwargs in ({}, {"params": {"api_key": "0" * 32}}, {"headers": bearer("not.a.token")}):
         assert error_of(server.client.get("/3/authentication", **kwargs)) == (401, 7), kwargs
+    # tmdbv3api builds its query by hand, with an empty pair in it.
+    raw = server.client.get(f"/3/authentication?api_key={app_creds.app.api_key}&&language=en-US")
+    assert (raw.status_code, raw.json()) == (200, ok)
+    assert "&&" in str(raw.request.url)
 
 
 def test_credentials_in_bodies_and_bearer_user_tokens(
