@@ -128,6 +128,10 @@ def test_credentials_in_bodies_and_bearer_user_tokens(
     # The query wins over the body; a bad one is refused, not passed over for the body's.
     mixed = server.client.post(f"/3/tv/{SHOW.id}/rating", params={"session_id": "0" * 40}, json={**creds, "value": 5})
     assert error_of(mixed) == (401, 3)
+    # A session_id that is given is checked, whatever its form; a valid Bearer token does not stand in.
+    for given in (12345, "0" * 300, ["x"]):
+        refused = server.client.post(f"/3/tv/{SHOW.id}/rating", headers=user.v4, json={"session_id": given, "value": 5})
+        assert error_of(refused) == (401, 3), given
     # Without credentials anywhere: 401 / 7 first.
     assert error_of(server.client.post(f"/3/tv/{SHOW.id}/rating", json={"value": 5})) == (401, 7)
 
