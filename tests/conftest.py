@@ -245,8 +245,13 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def start_server(settings: Settings, clock: FixedClock) -> tuple[uvicorn.Server, threading.Thread, str, Any]:
-    """Serve `create_app(settings)` on 127.0.0.1 with a free port, in a thread."""
+def start_server(
+    settings: Settings, clock: FixedClock, wrap: Callable[[Any], Any] | None = None
+) -> tuple[uvicorn.Server, threading.Thread, str, Any]:
+    """Serve `create_app(settings)` on 127.0.0.1 with a free port, in a thread.
+
+    `wrap` puts an ASGI wrapper around the app (tests that record what a server received).
+    """
     app = create_app(settings, clock=clock)
     # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets whose proto says TCP, and
     # without it every response waits ~40 ms for a delayed ACK.
@@ -254,7 +259,8 @@ def start_server(settings: Settings, clock: FixedClock) -> tuple[uvicorn.Server,
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", loop="asyncio", access_log=False)
+    served = app if wrap is None else wrap(app)
+    config = uvicorn.Config(served, log_level="warning", lifespan="on", loop="asyncio", access_log=False)
     server = uvicorn.Server(config)
     loop_holder: dict[str, asyncio.AbstractEventLoop] = {}
 

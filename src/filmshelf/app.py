@@ -28,9 +28,12 @@ from filmshelf.api.envelope import (
 )
 from filmshelf.api.front_door import FrontDoor
 from filmshelf.api.openapi_errors import document_errors
+from filmshelf.api.public_api import FormBodies, PublicApi
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
 from filmshelf.api.v3.authentication import V3AuthenticationController
 from filmshelf.api.v3.catalog import CatalogController, ReferenceController
+from filmshelf.api.v3.guest import GuestSessionController
+from filmshelf.api.v3.lists import V3ListsController
 from filmshelf.api.v4.account import V4AccountController
 from filmshelf.api.v4.auth import AuthController
 from filmshelf.api.v4.lists import ListDeleteAliasController, ListsController
@@ -81,6 +84,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         limiter=limiter,
         hasher=Hasher(settings.argon2),
     )
+    if settings.upstream_enabled:
+        from filmshelf.upstream.cache import Upstream
+
+        services.upstream = Upstream(settings, database, services.clock)
 
     page_throttle = PageThrottle(settings.redis_url)
 
@@ -92,6 +99,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             if limiter is not None:
                 await limiter.buckets.close()
             await page_throttle.buckets.close()
+            if services.upstream is not None:
+                await services.upstream.aclose()
             if db is None:
                 await database.dispose()
 
@@ -131,6 +140,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             V3AuthenticationController,
             V3AccountController,
             V3RatingController,
+            V3ListsController,
+            GuestSessionController,
             CatalogController,
             ReferenceController,
             pages,
@@ -167,7 +178,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
     )
     app.state.services = services
     app.state.page_throttle = page_throttle
-    # Outermost, like Litestar's own CORS wrapper: the per-IP limit must see every API request,
-    # unknown paths included, before any routing or parsing work is spent on it.
-    app.asgi_handler = FrontDoor(app.asgi_handler, services)
+    # The per-IP limit must see every API request, unknown paths included, before any routing or
+    # parsing work is spent on it; outside it only the public API's transport headers (CORS,
+    # content type, caching) and preflights, so that even a 429 is readable by a browser app.
+    handler = app.asgi_handler
+    if services.upstream is not None:
+        from filmshelf.api.upstream import UpstreamSeam
+
+        # Inside the front door (NUL refusal and the per-IP limit come first), around the routes.
+        handler = UpstreamSeam(handler, services, services.upstream)
+    app.asgi_handler = PublicApi(FrontDoor(FormBodies(handler, max_body_bytes=settings.max_body_bytes), services))
     return app

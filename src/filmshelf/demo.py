@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from filmshelf.accounts import passwords, users
 from filmshelf.auth import apps
 from filmshelf.auth.tokens import Keys
-from filmshelf.settings import Settings
+from filmshelf.settings import Settings, ensure_private_dir, write_private_file
 from filmshelf.storage import accounts as account_rows
 from filmshelf.storage import auth as auth_rows
 from filmshelf.storage.engine import Database
@@ -45,11 +44,9 @@ def _remembered_password(settings: Settings) -> str | None:
 
 
 def _remember_password(settings: Settings, password: str) -> None:
-    path = _secrets_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump({"username": DEMO_USERNAME, "password": password}, handle)
+    """Keep the demo password in `demo.json`, mode 0600 even when an older file was looser (issue 9 §1.11)."""
+    ensure_private_dir(settings.data_dir)
+    write_private_file(_secrets_file(settings), json.dumps({"username": DEMO_USERNAME, "password": password}))
 
 
 async def ensure_demo(db: Database, settings: Settings, keys: Keys, *, now: float) -> DemoCredentials:

@@ -168,6 +168,7 @@ def test_a_burst_of_sign_ins_stays_under_300_mb(tmp_path: Path) -> None:
         "FILMSHELF_RATE_LIMIT": "0",
     }
     filmshelf = [sys.executable, "-m", "filmshelf"]
+    subprocess.run([*filmshelf, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
     subprocess.run(
         [*filmshelf, "users", "create", "alice", "--password-stdin"],
         input=PASSWORD + "\n",

@@ -16,9 +16,18 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from filmshelf.cli import apps_app, console, errors, load_settings, run_with_db, users_app
+from filmshelf.cli.common import console, existing_database, fail, load_settings, run_with_db
 
 access_app = typer.Typer(help="Apps that users approved: list and revoke their access.", no_args_is_help=True)
+
+
+def register(users_app: typer.Typer, apps_app: typer.Typer) -> None:
+    """Add `users passwd/disable` and `apps show/revoke/delete` to the command's groups."""
+    users_app.command("passwd")(users_passwd)
+    users_app.command("disable")(users_disable)
+    apps_app.command("show")(apps_show)
+    apps_app.command("revoke")(apps_revoke)
+    apps_app.command("delete")(apps_delete)
 
 
 def _emit(as_json: bool, data: Any, text: str) -> None:
@@ -26,11 +35,6 @@ def _emit(as_json: bool, data: Any, text: str) -> None:
         print(json.dumps(data))
     else:
         console.print(text, soft_wrap=True)
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[red]{message}[/red]")
-    return typer.Exit(code)
 
 
 def _account(db: Any, username: str) -> Any:
@@ -61,7 +65,6 @@ def _app_id(db: Any, key_or_id: str) -> Any:
     return find()
 
 
-@users_app.command("passwd")
 def users_passwd(
     username: str,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
@@ -70,7 +73,8 @@ def users_passwd(
     """Set a user's password; their browser sessions, access tokens and v3 sessions made from them end."""
     from filmshelf.accounts import passwords, users
 
-    settings = load_settings()
+    location = existing_database()
+    settings = load_settings(create=False)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -85,15 +89,14 @@ def users_passwd(
         return True
 
     try:
-        found = run_with_db(settings, work)
+        found = run_with_db(location.url, work)
     except passwords.PasswordRejected as exc:
-        raise _fail(f"refused: {exc}") from exc
+        fail(f"refused: {exc}")
     if not found:
-        raise _fail(f"no such user: {username}")
+        fail(f"no such user: {username}")
     _emit(as_json, {"username": username, "password_changed": True}, f"password of {username} changed")
 
 
-@users_app.command("disable")
 def users_disable(
     username: str,
     enable: Annotated[bool, typer.Option("--enable", help="Enable the account again instead.")] = False,
@@ -102,7 +105,7 @@ def users_disable(
     """Disable a user: no sign-in; their access tokens, v3 sessions and browser sessions end now."""
     from filmshelf.accounts import users
 
-    settings = load_settings()
+    location = existing_database()
 
     async def work(db: Any) -> bool:
         account = await _account(db, username)
@@ -110,8 +113,8 @@ def users_disable(
             return False
         return await users.set_disabled(db, account_id=account.id, disabled=not enable, now=time.time())
 
-    if not run_with_db(settings, work):
-        raise _fail(f"no such user: {username}")
+    if not run_with_db(location.url, work):
+        fail(f"no such user: {username}")
     state = "enabled" if enable else "disabled"
     _emit(as_json, {"username": username, "disabled": not enable}, f"{username} {state}")
 
@@ -131,7 +134,8 @@ def _app_json(app: Any) -> dict[str, Any]:
 def _with_app(key_or_id: str, action: Any) -> Any:
     from filmshelf.auth.tokens import Keys
 
-    settings = load_settings()
+    location = existing_database()
+    settings = load_settings(create=False)
     keys = Keys.derive(settings.secret_key)
 
     async def work(db: Any) -> Any:
@@ -140,13 +144,12 @@ def _with_app(key_or_id: str, action: Any) -> Any:
             return None
         return await action(db, app_id, keys)
 
-    found = run_with_db(settings, work)
+    found = run_with_db(location.url, work)
     if found is None:
-        raise _fail(f"no such app: {key_or_id}")
+        fail(f"no such app: {key_or_id}")
     return found
 
 
-@apps_app.command("show")
 def apps_show(
     app: Annotated[str, typer.Argument(help="The app's id or v3 API key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -166,7 +169,6 @@ def apps_show(
     _emit(as_json, _app_json(found), text)
 
 
-@apps_app.command("revoke")
 def apps_revoke(
     app: Annotated[str, typer.Argument(help="The app's id or v3 API key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -182,7 +184,6 @@ def apps_revoke(
     _emit(as_json, {"id": app_id, "revoked": True}, f"app {app_id} revoked")
 
 
-@apps_app.command("delete")
 def apps_delete(
     app: Annotated[str, typer.Argument(help="The app's id or v3 API key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -206,7 +207,7 @@ def access_list(
     """The apps holding a live access token or v3 session of a user."""
     from filmshelf.auth import access
 
-    settings = load_settings()
+    location = existing_database()
 
     async def work(db: Any) -> Any:
         account = await _account(db, username)
@@ -214,9 +215,9 @@ def access_list(
             return None
         return await access.approved_apps(db, account_id=account.id, now=time.time())
 
-    granted = run_with_db(settings, work)
+    granted = run_with_db(location.url, work)
     if granted is None:
-        raise _fail(f"no such user: {username}")
+        fail(f"no such user: {username}")
     rows = [
         {
             "app_id": g.app_id,
@@ -245,7 +246,7 @@ def access_revoke(
     """End every access token and v3 session a user gave an app."""
     from filmshelf.auth import access
 
-    settings = load_settings()
+    location = existing_database()
 
     async def work(db: Any) -> Any:
         account = await _account(db, username)
@@ -254,8 +255,8 @@ def access_revoke(
             return None
         return app_id, await access.revoke_access(db, account_id=account.id, app_id=app_id, now=time.time())
 
-    done = run_with_db(settings, work)
+    done = run_with_db(location.url, work)
     if done is None:
-        raise _fail(f"no such user or app: {username} / {app}")
+        fail(f"no such user or app: {username} / {app}")
     app_id, ended = done
     _emit(as_json, {"username": username, "app_id": app_id, "ended": ended}, f"ended {ended} grant(s) of app {app_id}")

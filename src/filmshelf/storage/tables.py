@@ -231,3 +231,51 @@ v3_sessions = Table(
     Column("created_at", Float, nullable=False),
     Column("revoked_at", Float, nullable=True),
 )
+
+# --- upstream read-through store (FILMSHELF_UPSTREAM_URL) ----------------------------------------
+# One row per catalog read answered by the upstream: path + normalised query -> the answer.
+upstream_answers = Table(
+    "upstream_answers",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),  # SHA-256 hex of "path?query"
+    Column("path", String(256), nullable=False),
+    Column("query", Text, nullable=False, server_default=""),
+    # The title a /3/movie/{id}... or /3/tv/{id}... path belongs to (NULL for other paths), and
+    # whether the path is that title's details: a stored 200 there makes it an upstream title.
+    Column("media_type", String(8), nullable=True),
+    Column("media_id", Integer, nullable=True),
+    Column("details", Boolean, nullable=False, server_default="0"),
+    Column("status", Integer, nullable=False),  # 200, or 404 (TMDB code 34)
+    Column("body", LargeBinary, nullable=False),  # the JSON body as received
+    Column("etag", String(256), nullable=True),
+    Column("fetched_at", Float, nullable=False),
+    Index("ix_upstream_answers_title", "media_type", "media_id"),
+)
+
+# --- v3 guest sessions ---------------------------------------------------------------------------
+guest_sessions = Table(
+    "guest_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),  # SHA-256 of the 32-hex guest_session_id
+    Column("app_id", Integer, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    # Set by the first rating: a guest session never used within an hour of issue expires then.
+    Column("used_at", Float, nullable=True),
+    Index("ix_guest_sessions_expires_at", "expires_at"),
+)
+
+guest_ratings = Table(
+    "guest_ratings",
+    metadata,
+    Column(
+        "session_hash",
+        String(64),
+        ForeignKey("guest_sessions.session_hash", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("media_type", String(8), primary_key=True),
+    Column("media_id", Integer, primary_key=True, autoincrement=False),
+    Column("value", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+)

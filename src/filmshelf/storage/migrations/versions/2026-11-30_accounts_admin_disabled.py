@@ -1,7 +1,7 @@
 """accounts: is_admin, disabled and a browser-session generation
 
 Revision ID: web_0001
-Revises: sec_0003
+Revises: v3_0003
 Create Date: 2026-11-30 02:40:00
 
 The first account (lowest id) of an existing database becomes the administrator, as a new
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "web_0001"
-down_revision = "sec_0003"
+down_revision = "v3_0003"
 branch_labels = None
 depends_on = None
 
