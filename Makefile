@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Re-install when the dependency pins change.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: help run test bench lint check install chromium clean
+.PHONY: help run test bench lint check install chromium js-clients clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -30,7 +30,12 @@ chromium: ## Install Debian's chromium for the browser tests when missing (needs
 	  else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests need it)"; fi; \
 	fi
 
-test: $(STAMP) chromium ## Run the whole test suite (SQLite, PostgreSQL, browser)
+js-clients: ## Install the pinned JavaScript clients the client tests drive (npm ci in tests/clients/js)
+	@command -v npm >/dev/null || { echo "npm missing: the JavaScript client tests need Node.js 20+"; exit 0; }; \
+	cd tests/clients/js && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	  npm ci --prefer-offline --no-audit --no-fund --loglevel=error; }
+
+test: $(STAMP) chromium js-clients ## Run the whole test suite (SQLite, PostgreSQL, browser)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff and mypy
