@@ -21,9 +21,12 @@ from litestar.template.config import TemplateConfig
 from filmshelf import __version__
 from filmshelf.api.envelope import filmshelf_error_handler, http_error_handler, internal_error_handler
 from filmshelf.api.front_door import FrontDoor
+from filmshelf.api.public_api import FormBodies, PublicApi
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
 from filmshelf.api.v3.authentication import V3AuthenticationController
 from filmshelf.api.v3.catalog import CatalogController, ReferenceController
+from filmshelf.api.v3.guest import GuestSessionController
+from filmshelf.api.v3.lists import V3ListsController
 from filmshelf.api.v4.account import V4AccountController
 from filmshelf.api.v4.auth import AuthController
 from filmshelf.api.v4.lists import ListDeleteAliasController, ListsController
@@ -112,6 +115,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             V3AuthenticationController,
             V3AccountController,
             V3RatingController,
+            V3ListsController,
+            GuestSessionController,
             CatalogController,
             ReferenceController,
             pages,
@@ -139,7 +144,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         debug=False,
     )
     app.state.services = services
-    # Outermost, like Litestar's own CORS wrapper: the per-IP limit must see every API request,
-    # unknown paths included, before any routing or parsing work is spent on it.
-    app.asgi_handler = FrontDoor(app.asgi_handler, services)
+    # The per-IP limit must see every API request, unknown paths included, before any routing or
+    # parsing work is spent on it; outside it only the public API's transport headers (CORS,
+    # content type, caching) and preflights, so that even a 429 is readable by a browser app.
+    app.asgi_handler = PublicApi(
+        FrontDoor(FormBodies(app.asgi_handler, max_body_bytes=settings.max_body_bytes), services)
+    )
     return app

@@ -57,10 +57,16 @@ def parse_media_id(raw: object) -> int:
     return value
 
 
+_FLAG_TEXT = {"true": True, "false": False}
+
+
 def parse_flag(raw: object, name: str) -> bool:
-    """A body's `favorite` / `watchlist` flag: a JSON boolean; ValidationFailed otherwise."""
+    """A body's `favorite` / `watchlist` flag: a JSON boolean, or the text "true" / "false" (form
+    bodies, and clients that send strings); ValidationFailed otherwise."""
     if isinstance(raw, bool):
         return raw
+    if isinstance(raw, str) and raw.lower() in _FLAG_TEXT:
+        return _FLAG_TEXT[raw.lower()]
     raise ValidationFailed(detail=f"{name} must be true or false.")
 
 
@@ -184,6 +190,24 @@ async def unrate(conn: Conn, *, account_id: int, media_type: str, media_id: int)
 
 
 # --- reads -----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class States:
+    """What an account (or a guest) has said about one title: TMDB's account_states."""
+
+    favorite: bool
+    watchlist: bool
+    rating: float | None
+
+
+async def states(conn: Conn, *, account_id: int, media_type: str, media_id: int) -> States:
+    """The account's favorite / watchlist / rating state of a catalog title; 404 / 34 if unknown."""
+    await _require_title(conn, media_type, media_id)
+    favorite, on_watchlist, rating = await rows.states(
+        conn, account_id=account_id, media_type=media_type, media_id=media_id
+    )
+    return States(favorite=favorite, watchlist=on_watchlist, rating=rating)
+
+
 async def entries_page(
     conn: Conn, *, kind: EntryKind, account_id: int, media_type: str, sort: Sort, page: int
 ) -> Page[Any]:

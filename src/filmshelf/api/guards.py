@@ -15,6 +15,13 @@ loop on that lock. Failures map to TMDB's codes: 7 when no valid app credential 
 when a write is attempted without a user token that has the write scope (with TMDB's
 `error_message` texts), 35 when a user token of ours is revoked or expired, 3 when a v3 call has
 no live session.
+
+Where credentials are read (docs/wire-decisions.md, "Leniency"): the Bearer token from the
+Authorization header; `api_key`, `session_id` and `guest_session_id` from the query string, else
+from the request body (a JSON object; `api.public_api` turns a form body into one), so clients
+that put them in the body of a POST or DELETE are served like the rest. On v3 account, rating,
+account_states and list routes the acting account is the session's; without a `session_id`, a
+v4 user access token as Bearer names its user.
 """
 
 from __future__ import annotations
@@ -24,10 +31,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from litestar import Request
 
+from filmshelf.accounts import users
 from filmshelf.accounts.users import Account
-from filmshelf.auth import sessions
+from filmshelf.auth import guest_sessions, sessions
 from filmshelf.auth.access_tokens import UserPrincipal, still_live, verify_access_token
 from filmshelf.auth.apps import App, app_by_api_key, app_from_read_token
 from filmshelf.auth.tokens import TokenError, TokenKind, peek_claims, verify
@@ -36,8 +45,12 @@ from filmshelf.services import Services
 from filmshelf.storage.engine import Conn
 
 MAX_AUTHORIZATION = 8192
+# Credential values longer than this name nothing (ids are 32-40 hex, keys 32 hex).
+MAX_PARAM = 256
 
 AnyRequest = Request[Any, Any, Any]
+_BODY_PARAMS = "filmshelf.body_params"
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def services_of(request: AnyRequest) -> Services:
@@ -59,15 +72,48 @@ def bearer_token(request: AnyRequest) -> str | None:
     return token.strip()
 
 
+async def body_params(request: AnyRequest) -> dict[str, Any]:
+    """The request body as a JSON object (read once per request); {} when there is none or it is
+    not a JSON object. Route fields are still decoded by each route; this serves credentials."""
+    cached: Any = request.scope.get(_BODY_PARAMS)
+    if isinstance(cached, dict):
+        return cached
+    found: dict[str, Any] = {}
+    if request.method in _BODY_METHODS:
+        raw = await request.body()
+        if raw[:1] == b"{":
+            try:
+                decoded = msgspec.json.decode(raw)
+            except (msgspec.DecodeError, RecursionError):
+                decoded = None
+            if isinstance(decoded, dict):
+                found = decoded
+    request.scope[_BODY_PARAMS] = found  # type: ignore[literal-required]
+    return found
+
+
+async def request_param(request: AnyRequest, name: str) -> str | None:
+    """A parameter from the query string, else from the body; None when absent, empty or not text."""
+    value: Any = request.query_params.get(name)
+    if not value:
+        value = (await body_params(request)).get(name)
+    if not isinstance(value, str) or not value or len(value) > MAX_PARAM:
+        return None
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Caller:
     """An authenticated caller: always an app; a user when a user access token was used; an
-    account and its session digest when a v3 session was given."""
+    account (and its session digest when a v3 session was given); or a guest session digest."""
 
     app: App
     user: UserPrincipal | None = None
     account: Account | None = None
     session_hash: str | None = None
+    guest_hash: str | None = None
+    # True when the app proved itself with its API read access token (whose `sub` is the owner).
+    by_read_token: bool = False
 
     @property
     def account_id(self) -> int:
@@ -106,7 +152,9 @@ async def _user_from_token(conn: Conn, services: Services, token: str) -> UserPr
         raise InvalidToken(detail=exc.reason) from exc
 
 
-async def _identify_app(request: AnyRequest, conn: Conn, *, accept_dead_user_token: bool) -> Caller:
+async def _identify_app(
+    request: AnyRequest, conn: Conn, *, accept_dead_user_token: bool, api_key: str | None
+) -> Caller:
     services = services_of(request)
     token = bearer_token(request)
     if token is not None:
@@ -124,13 +172,17 @@ async def _identify_app(request: AnyRequest, conn: Conn, *, accept_dead_user_tok
             )
         except TokenError as exc:
             raise InvalidApiKey() from exc
-        return Caller(app=app)
-    api_key = request.query_params.get("api_key")
+        return Caller(app=app, by_read_token=True)
     if api_key:
         key_app = await app_by_api_key(conn, api_key) if len(api_key) <= 64 else None
         if key_app is not None:
             return Caller(app=key_app)
     raise InvalidApiKey()
+
+
+async def _api_key(request: AnyRequest) -> str | None:
+    """The `api_key` parameter, looked for only when no Bearer token is given."""
+    return None if bearer_token(request) is not None else await request_param(request, "api_key")
 
 
 async def app_caller(request: AnyRequest, *, accept_dead_user_token: bool = False) -> Caller:
@@ -140,8 +192,9 @@ async def app_caller(request: AnyRequest, *, accept_dead_user_token: bool = Fals
     the token's signature still proves which app it belongs to.
     """
     services = services_of(request)
+    api_key = await _api_key(request)
     async with services.db.read() as conn:
-        caller = await _identify_app(request, conn, accept_dead_user_token=accept_dead_user_token)
+        caller = await _identify_app(request, conn, accept_dead_user_token=accept_dead_user_token, api_key=api_key)
     await _limit(services, caller.app)
     return caller
 
@@ -183,24 +236,54 @@ async def user_caller(request: AnyRequest, *, write: bool) -> Caller:
     return Caller(app=app, user=user)
 
 
-async def session_caller(request: AnyRequest) -> Caller:
-    """Authenticate the app, then the v3 `session_id` of that app (401 / code 3 without one)."""
+async def session_caller(request: AnyRequest, *, guest: bool = False, app_owner: bool = False) -> Caller:
+    """Authenticate the app, then who acts for a v3 account call; 401 / code 3 when nobody does.
+
+    In this order: the `session_id` of a live session of that app; with `guest`, the
+    `guest_session_id` of a live guest session of that app (rating routes); a v4 user access
+    token as Bearer (its user); with `app_owner`, the app's read access token as Bearer (the
+    app's owner: `GET /3/account` only, docs/wire-decisions.md). A `session_id` or
+    `guest_session_id` that is given but not live is refused, never passed over for another
+    credential.
+    """
     services = services_of(request)
+    api_key = await _api_key(request)
+    session_id = await request_param(request, "session_id")
+    guest_id = await request_param(request, "guest_session_id") if guest and session_id is None else None
+    now = services.clock.now()
+    caller: Caller
     async with services.db.read() as conn:
-        caller = await _identify_app(request, conn, accept_dead_user_token=False)
-        session_id = request.query_params.get("session_id")
-        account = await sessions.account_of_session(
-            conn, app=caller.app, session_id=session_id, now=services.clock.now()
-        )
-    await _limit(services, caller.app)
-    assert session_id is not None  # account_of_session refused it otherwise
-    return Caller(app=caller.app, user=caller.user, account=account, session_hash=sessions.digest(session_id))
+        app_only = await _identify_app(request, conn, accept_dead_user_token=False, api_key=api_key)
+        app = app_only.app
+        if session_id is not None or (guest_id is None and app_only.user is None and not app_owner):
+            account = await sessions.account_of_session(conn, app=app, session_id=session_id, now=now)
+            assert session_id is not None  # account_of_session refused it otherwise
+            caller = Caller(app=app, user=app_only.user, account=account, session_hash=sessions.digest(session_id))
+        elif guest_id is not None:
+            guest_hash = await guest_sessions.live_hash(conn, app=app, guest_session_id=guest_id, now=now)
+            caller = Caller(app=app, guest_hash=guest_hash)
+        elif app_only.user is not None:
+            user_account = await users.find_by_id(conn, app_only.user.account_id)
+            if user_account is None:
+                raise InvalidToken()
+            caller = Caller(app=app, user=app_only.user, account=user_account)
+        elif app_only.by_read_token:
+            owner = await users.find_by_id(conn, app.owner_id)
+            if owner is None:
+                raise InvalidApiKey()
+            caller = Caller(app=app, account=owner, by_read_token=True)
+        else:
+            raise sessions.AuthenticationFailed(detail="A valid session_id is required.")
+    await _limit(services, app)
+    return caller
 
 
 async def _recheck(conn: Conn, caller: Caller, now: float) -> None:
     """Inside the transaction: is what authenticated the caller still live?"""
     if caller.session_hash is not None:
         await sessions.session_still_live(conn, session_hash=caller.session_hash, app=caller.app, now=now)
+    elif caller.guest_hash is not None:
+        await guest_sessions.still_live(conn, session_hash=caller.guest_hash, app=caller.app, now=now)
     elif caller.user is not None:
         if not await still_live(conn, caller.user):
             raise InvalidToken()

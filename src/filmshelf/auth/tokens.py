@@ -72,6 +72,11 @@ def new_api_key() -> str:
     return secrets.token_hex(16)
 
 
+def new_guest_session_id() -> str:
+    """A TMDB-style v3 guest session id: 32 lowercase hex characters (128 random bits)."""
+    return secrets.token_hex(16)
+
+
 def new_session_id() -> str:
     """A TMDB-style v3 session id: 40 lowercase hex characters (160 random bits)."""
     return secrets.token_hex(20)

@@ -98,6 +98,27 @@ def check_country(code: str, *, field: str = "iso_3166_1") -> str:
     return code.upper()
 
 
+_V3_LANGUAGE = re.compile(r"([A-Za-z]{2})(?:[-_]([A-Za-z]{2}))?")
+
+
+def parse_v3_language(raw: object) -> tuple[str | None, str | None]:
+    """The `language` of a v3 list: `en` or `en-US` (TMDB's clients send either) as (iso_639_1,
+    iso_3166_1); absent or null leaves both to the account's defaults; anything else is 422 / 5."""
+    if raw is None or raw == "":
+        return None, None
+    match = _V3_LANGUAGE.fullmatch(raw) if isinstance(raw, str) else None
+    if match is None:
+        raise InvalidParameters(detail="language must be an ISO 639-1 code such as en or en-US")
+    return match.group(1).lower(), None if match.group(2) is None else match.group(2).upper()
+
+
+def parse_v3_text(raw: object, field: str) -> str | None:
+    """A v3 text field (`name`, `description`): text or absent/null; 400 / 47 for another JSON type."""
+    if raw is None or isinstance(raw, str):
+        return raw
+    raise InvalidInput(detail=f"{field} must be a string")
+
+
 def check_item_count(count: int) -> None:
     """Items per request: 1 to ITEMS_PER_REQUEST_MAX."""
     if not 1 <= count <= ITEMS_PER_REQUEST_MAX:

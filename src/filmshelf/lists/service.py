@@ -20,7 +20,7 @@ from typing import Any
 
 from filmshelf.accounts import users
 from filmshelf.auth.tokens import new_object_id
-from filmshelf.errors import NoEditPermission, NotFound
+from filmshelf.errors import FilmshelfError, NoEditPermission, NotFound
 from filmshelf.lists import rules
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage import lists as list_rows
@@ -377,3 +377,33 @@ async def item_status(conn: Conn, *, list_id: int, account_id: int | None, media
         raise NotFound()
     if not await list_rows.item_on_list(conn, list_id=list_id, media_type=media_type, media_id=media_id):
         raise NotFound()
+
+
+# --- the v3 view of the same lists: one movie at a time ------------------------------------------
+class DuplicateEntry(FilmshelfError):
+    """v3 add_item of a movie already on the list (403 / 8, as TMDB answers)."""
+
+    code = 8
+
+
+async def add_movie(conn: Conn, *, list_id: int, account_id: int, media_id: int, now: float) -> None:
+    """Add one movie (v3 `add_item`); 404 / 34 if it is not in the catalog, 403 / 8 if already on the list."""
+    outcome = await add_items(
+        conn, list_id=list_id, account_id=account_id, items=[ItemInput("movie", media_id)], now=now
+    )
+    if outcome[0].success:
+        return
+    if await catalog_rows.get_title(conn, "movie", media_id) is None:
+        raise NotFound()
+    raise DuplicateEntry()
+
+
+async def remove_movie(conn: Conn, *, list_id: int, account_id: int, media_id: int, now: float) -> None:
+    """Remove one movie (v3 `remove_item`); removing a movie that is not on the list changes nothing."""
+    await remove_items(conn, list_id=list_id, account_id=account_id, items=[ItemInput("movie", media_id)], now=now)
+
+
+async def has_movie(conn: Conn, *, list_id: int, account_id: int | None, media_id: int) -> bool:
+    """v3 `item_status`: is the movie on a list the caller may read (404 / 34 for an invisible list)."""
+    await readable(conn, list_id=list_id, account_id=account_id)
+    return await list_rows.item_on_list(conn, list_id=list_id, media_type="movie", media_id=media_id)

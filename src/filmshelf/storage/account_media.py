@@ -149,6 +149,42 @@ async def page_entries(
     ]
 
 
+def _states_statement() -> Prepared:
+    def marked(table: Table) -> Any:
+        return (
+            exists()
+            .where(
+                table.c.account_id == bindparam("p_account_id"),
+                table.c.media_type == bindparam("p_media_type"),
+                table.c.media_id == bindparam("p_media_id"),
+            )
+            .label(table.name)
+        )
+
+    rating = (
+        select(ratings.c.value)
+        .where(
+            ratings.c.account_id == bindparam("p_account_id"),
+            ratings.c.media_type == bindparam("p_media_type"),
+            ratings.c.media_id == bindparam("p_media_id"),
+        )
+        .scalar_subquery()
+        .label("rating")
+    )
+    return Prepared(select(marked(favorites), marked(watchlist), rating))
+
+
+# Read on every title page an app shows to a signed-in user: one statement, prepared once.
+_STATES = _states_statement()
+
+
+async def states(conn: Conn, *, account_id: int, media_type: str, media_id: int) -> tuple[bool, bool, float | None]:
+    """(favorite, on the watchlist, rating or None) of one title for an account."""
+    params = {"p_account_id": account_id, "p_media_type": media_type, "p_media_id": media_id}
+    row = (await conn.fetch(_STATES, params))[0]
+    return bool(row.favorites), bool(row.watchlist), None if row.rating is None else float(row.rating)
+
+
 # --- what recommendations are computed from ------------------------------------------------------
 async def signal_rows(conn: Conn, *, account_id: int, media_type: str) -> dict[Kind, list[Signal]]:
     """The account's favorites, watchlist and ratings of `media_type`, with genres and overview."""

@@ -221,3 +221,31 @@ v3_sessions = Table(
     Column("created_at", Float, nullable=False),
     Column("revoked_at", Float, nullable=True),
 )
+
+# --- v3 guest sessions ---------------------------------------------------------------------------
+guest_sessions = Table(
+    "guest_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),  # SHA-256 of the 32-hex guest_session_id
+    Column("app_id", Integer, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    # Set by the first rating: a guest session never used within an hour of issue expires then.
+    Column("used_at", Float, nullable=True),
+    Index("ix_guest_sessions_expires_at", "expires_at"),
+)
+
+guest_ratings = Table(
+    "guest_ratings",
+    metadata,
+    Column(
+        "session_hash",
+        String(64),
+        ForeignKey("guest_sessions.session_hash", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("media_type", String(8), primary_key=True),
+    Column("media_id", Integer, primary_key=True, autoincrement=False),
+    Column("value", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+)

@@ -1,9 +1,10 @@
-"""ACCOUNT (v3) and the v3 rating calls: one state with the v4 account pages.
+"""ACCOUNT (v3), the v3 rating calls and account_states: one state with the v4 account pages.
 
-Every call needs an app credential (Bearer read token, Bearer user token, or `api_key`) and a
-live `session_id` query parameter of that app; the account comes from the session. An
-`{account_id}` in the path must name that account (its v3 id, or its v4 object id), else
-401 / code 3 (docs/wire-decisions.md, "Account").
+Every call needs an app credential (Bearer read token, Bearer user token, or `api_key`) and
+someone acting (`api.guards.session_caller`): a live `session_id` of that app, or without one a v4
+user access token as Bearer; rating and account_states routes also take a `guest_session_id`.
+The account is always the caller's: the `{account_id}` in the path is not used for anything,
+whatever it says (docs/wire-decisions.md, "Account").
 """
 
 from __future__ import annotations
@@ -24,19 +25,22 @@ from filmshelf.api.v3.structs import (
     AccountListsV3,
     AccountListV3,
     AccountMoviesV3,
+    AccountStates,
     AccountTvV3,
     Avatar,
+    EmptyPage,
     FavoriteBody,
     Gravatar,
     RatedMoviesV3,
     RatedMovieV3,
     RatedTvPageV3,
     RatedTvV3,
+    RatedValue,
     RatingBody,
     TmdbAvatar,
     WatchlistBody,
 )
-from filmshelf.auth import sessions
+from filmshelf.auth import guest_sessions
 from filmshelf.errors import STATUS
 from filmshelf.storage.records import AccountEntry, Title
 from filmshelf.wire import Page, parse_page, parse_path_id
@@ -47,13 +51,11 @@ NO_STORE = {"Cache-Control": "no-store"}
 _HTTP_FOR = {media.Outcome.CREATED: 201, media.Outcome.UPDATED: 201, media.Outcome.DELETED: 200}
 
 
-async def session_account(request: AnyRequest, path_account_id: str | None = None) -> Caller:
-    """The caller and its session's account; with a path id, it must name the same account."""
-    caller = await session_caller(request)
-    account = caller.account
-    assert account is not None  # session_caller always finds one
-    if path_account_id is not None and path_account_id not in (str(account.id), account.object_id):
-        raise sessions.AuthenticationFailed(detail="The account_id does not match the session.")
+async def session_account(request: AnyRequest, *, app_owner: bool = False) -> Caller:
+    """The caller and its account (session, else Bearer user token; with `app_owner`, also the
+    app's read token for its owner). A path `{account_id}` is never consulted."""
+    caller = await session_caller(request, app_owner=app_owner)
+    assert caller.account is not None  # session_caller always finds one without `guest`
     return caller
 
 
@@ -83,13 +85,13 @@ class V3AccountController(Controller):
 
     @get("/", status_code=200, operation_id="accountDetailsBySession")
     async def get_account(self, request: AnyRequest) -> AccountDetails:
-        """Details of the session's account (the classic form without an id)."""
-        return _details(_account(await session_account(request)))
+        """Details of the caller's account (the classic form without an id)."""
+        return _details(_account(await session_account(request, app_owner=True)))
 
     @get("/{account_id:str}", status_code=200, operation_id="accountDetails")
     async def get_account_by_id(self, request: AnyRequest, account_id: FromPath[str]) -> AccountDetails:
-        """Details of the session's account."""
-        return _details(_account(await session_account(request, account_id)))
+        """Details of the caller's account (the path id is not used)."""
+        return _details(_account(await session_account(request, app_owner=True)))
 
     @post("/{account_id:str}/favorite", status_code=201, operation_id="accountAddFavorite")
     async def mark_favorite(
@@ -203,12 +205,24 @@ class V3AccountController(Controller):
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )
 
+    @get("/{account_id:str}/rated/tv/episodes", status_code=200, operation_id="accountRatedTvEpisodes")
+    async def get_rated_episodes(
+        self,
+        request: AnyRequest,
+        account_id: FromPath[str],
+        page: FromQuery[str | None] = None,
+        sort_by: FromQuery[str | None] = None,
+    ) -> EmptyPage:
+        """The account's rated TV episodes: always empty (the catalog holds no episodes)."""
+        await session_account(request)
+        return _empty_page(page, sort_by)
+
     @get("/{account_id:str}/lists", status_code=200, operation_id="accountLists")
     async def get_lists(
         self, request: AnyRequest, account_id: FromPath[str], page: FromQuery[str | None] = None
     ) -> AccountListsV3:
-        """The session account's v4 lists (public and private) in v3's shape."""
-        caller = await session_account(request, account_id)
+        """The caller's v4 lists (public and private) in v3's shape."""
+        caller = await session_account(request)
         async with services_of(request).db.read() as conn:
             found = await media.lists_page(conn, account_id=caller.account_id, page=parse_page(page))
         results = [
@@ -230,7 +244,7 @@ class V3AccountController(Controller):
 
 
 class V3RatingController(Controller):
-    """POST/DELETE /3/movie/{movie_id}/rating and /3/tv/{series_id}/rating."""
+    """POST/DELETE /3/movie/{movie_id}/rating and /3/tv/{series_id}/rating, and account_states."""
 
     path = "/3"
     tags = ["RATINGS (v3)"]
@@ -260,6 +274,16 @@ class V3RatingController(Controller):
         """Delete the session account's rating of a TV show."""
         return await _unrate(request, "tv", series_id)
 
+    @get("/movie/{movie_id:str}/account_states", status_code=200, operation_id="movieAccountStates")
+    async def movie_states(self, request: AnyRequest, movie_id: FromPath[str]) -> AccountStates:
+        """Favorite, watchlist and rating of a movie for a session, a guest session or a user token."""
+        return await _states(request, "movie", movie_id)
+
+    @get("/tv/{series_id:str}/account_states", status_code=200, operation_id="tvSeriesAccountStates")
+    async def tv_states(self, request: AnyRequest, series_id: FromPath[str]) -> AccountStates:
+        """Favorite, watchlist and rating of a TV show for a session, a guest session or a user token."""
+        return await _states(request, "tv", series_id)
+
 
 def _movie(row: Title) -> MovieResult:
     result = media_result(row, with_media_type=False)
@@ -286,7 +310,7 @@ async def _entries(
     page: str | None,
     sort_by: str | None,
 ) -> Page[AccountEntry]:
-    caller = await session_account(request, account_id)
+    caller = await session_account(request)
     page_number = parse_page(page)
     sort = media.parse_sort(sort_by, media_type=media_type, v3=True)
     async with services_of(request).db.read() as conn:
@@ -298,7 +322,7 @@ async def _entries(
 async def _mark(
     request: AnyRequest, account_id: str, kind: media.MarkKind, media_type: Any, media_id: Any, flag: Any
 ) -> Response[StatusBody]:
-    caller = await session_account(request, account_id)
+    caller = await session_account(request)
     parsed_type = media.parse_media_type(media_type)
     parsed_id = media.parse_media_id(media_id)
     on = media.parse_flag(flag, kind)
@@ -317,25 +341,55 @@ async def _mark(
 
 
 async def _rate(request: AnyRequest, media_type: str, raw_id: str, raw_value: Any) -> Response[StatusBody]:
-    caller = await session_account(request)
+    caller = await session_caller(request, guest=True)
     media_id = parse_path_id(raw_id)
     value = media.parse_rating(raw_value)
-    services = services_of(request)
+    now = services_of(request).clock.now()
     async with write_for(request, caller) as conn:
-        outcome = await media.rate(
-            conn,
-            account_id=caller.account_id,
-            media_type=media_type,
-            media_id=media_id,
-            value=value,
-            now=services.clock.now(),
-        )
+        if caller.guest_hash is not None:
+            outcome = await guest_sessions.rate(
+                conn, session_hash=caller.guest_hash, media_type=media_type, media_id=media_id, value=value, now=now
+            )
+        else:
+            outcome = await media.rate(
+                conn, account_id=caller.account_id, media_type=media_type, media_id=media_id, value=value, now=now
+            )
     return outcome_response(outcome)
 
 
 async def _unrate(request: AnyRequest, media_type: str, raw_id: str) -> Response[StatusBody]:
-    caller = await session_account(request)
+    caller = await session_caller(request, guest=True)
     media_id = parse_path_id(raw_id)
     async with write_for(request, caller) as conn:
-        outcome = await media.unrate(conn, account_id=caller.account_id, media_type=media_type, media_id=media_id)
+        if caller.guest_hash is not None:
+            outcome = await guest_sessions.unrate(
+                conn, session_hash=caller.guest_hash, media_type=media_type, media_id=media_id
+            )
+        else:
+            outcome = await media.unrate(conn, account_id=caller.account_id, media_type=media_type, media_id=media_id)
     return outcome_response(outcome)
+
+
+async def _states(request: AnyRequest, media_type: str, raw_id: str) -> AccountStates:
+    caller = await session_caller(request, guest=True)
+    media_id = parse_path_id(raw_id)
+    async with services_of(request).db.read() as conn:
+        if caller.guest_hash is not None:
+            found = await guest_sessions.states(
+                conn, session_hash=caller.guest_hash, media_type=media_type, media_id=media_id
+            )
+        else:
+            found = await media.states(conn, account_id=caller.account_id, media_type=media_type, media_id=media_id)
+    return AccountStates(
+        id=media_id,
+        favorite=found.favorite,
+        rated=False if found.rating is None else RatedValue(value=found.rating),
+        watchlist=found.watchlist,
+    )
+
+
+def _empty_page(page: str | None, sort_by: str | None) -> EmptyPage:
+    """An empty page, after the same checks of `page` and `sort_by` as a page with results."""
+    number = parse_page(page)
+    media.parse_sort(sort_by, media_type="tv", v3=True)
+    return EmptyPage(page=number, results=[], total_pages=1, total_results=0)

@@ -22,6 +22,7 @@ from filmshelf.api.v3.structs import (
     AppendedPage,
     AppendedResults,
     AppendedTitles,
+    AppendedTrailers,
     AppendedTranslations,
     AppendedWatchProviders,
     GenreList,
@@ -73,6 +74,9 @@ _MOVIE_APPENDS: dict[str, tuple[str, Any]] = {
     "translations": ("translations", lambda: AppendedTranslations(translations=[])),
     "videos": ("videos", lambda: AppendedResults(results=[])),
     "watch/providers": ("watch_providers", lambda: AppendedWatchProviders(results={})),
+    # Legacy names (TMDB still answers them): `casts` is the old `credits`, `trailers` the old `videos`.
+    "casts": ("casts", lambda: AppendedCredits(cast=[], crew=[])),
+    "trailers": ("trailers", lambda: AppendedTrailers(quicktime=[], youtube=[])),
 }
 
 _TV_APPENDS: dict[str, tuple[str, Any]] = {

@@ -337,6 +337,13 @@ class AppendedWatchProviders(msgspec.Struct, kw_only=True):
     results: dict[str, Any]
 
 
+class AppendedTrailers(msgspec.Struct, kw_only=True):
+    """Movie `trailers`, the legacy name of `videos` (TMDB's v3 shape before videos)."""
+
+    quicktime: list[dict[str, Any]]
+    youtube: list[dict[str, Any]]
+
+
 class MovieExternalIds(msgspec.Struct, kw_only=True):
     """Movie `external_ids`."""
 
@@ -404,6 +411,9 @@ class MovieDetails(msgspec.Struct, kw_only=True):
     translations: AppendedTranslations | UnsetType = UNSET
     videos: AppendedResults | UnsetType = UNSET
     watch_providers: AppendedWatchProviders | UnsetType = msgspec.field(default=UNSET, name="watch/providers")
+    # Legacy names still sent by clients (tmdbv3api asks for both by default).
+    casts: AppendedCredits | UnsetType = UNSET
+    trailers: AppendedTrailers | UnsetType = UNSET
 
 
 class TvDetails(msgspec.Struct, kw_only=True):
@@ -482,3 +492,84 @@ class GenreList(msgspec.Struct, kw_only=True):
     """Answer of GET /3/genre/movie/list and /3/genre/tv/list."""
 
     genres: list[GenreV3]
+
+
+# --- v3 LISTS, guest sessions, account states (issue 10) ------------------------------------------
+class V3ListCreateBody(msgspec.Struct, kw_only=True):
+    """Body of POST /3/list (missing or null fields take their defaults; the rules check `name`)."""
+
+    name: Any = None
+    description: Any = None
+    language: Any = None
+
+
+class V3ListCreated(msgspec.Struct, kw_only=True):
+    """Answer of POST /3/list."""
+
+    status_message: str
+    success: bool
+    status_code: int
+    list_id: int
+
+
+class V3ListItemBody(msgspec.Struct, kw_only=True):
+    """Body of POST /3/list/{list_id}/add_item and /remove_item."""
+
+    media_id: Any = None
+
+
+class V3ListDetails(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/list/{list_id}: TMDB's v3 shape (`id` is a string there), one page of items."""
+
+    created_by: str
+    description: str
+    favorite_count: int
+    id: str
+    iso_639_1: str
+    item_count: int
+    # Movie and TV result objects (a union of untagged structs has no OpenAPI schema in msgspec).
+    items: list[Any]
+    name: str
+    page: int
+    poster_path: str | None
+    total_pages: int
+    total_results: int
+
+
+class V3ItemStatus(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/list/{list_id}/item_status."""
+
+    id: int
+    item_present: bool
+
+
+class RatedValue(msgspec.Struct, kw_only=True):
+    """`rated` of account states when the title is rated."""
+
+    value: float
+
+
+class AccountStates(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/movie/{movie_id}/account_states and /3/tv/{series_id}/account_states."""
+
+    id: int
+    favorite: bool
+    rated: RatedValue | bool
+    watchlist: bool
+
+
+class GuestSessionCreated(msgspec.Struct, kw_only=True):
+    """Answer of GET /3/authentication/guest_session/new."""
+
+    success: bool
+    guest_session_id: str
+    expires_at: str
+
+
+class EmptyPage(msgspec.Struct, kw_only=True):
+    """A page with no results (rated TV episodes: the catalog holds no episodes)."""
+
+    page: int
+    results: list[dict[str, Any]]
+    total_pages: int
+    total_results: int
