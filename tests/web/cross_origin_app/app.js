@@ -12,7 +12,8 @@ if (params.get('api')) {
 }
 const api = sessionStorage.getItem('api');
 const readToken = sessionStorage.getItem('readToken');
-const seen = { origin: location.origin, steps: [] };
+// Steps of the first visit survive the trip to filmshelf and back in sessionStorage.
+const seen = { origin: location.origin, steps: JSON.parse(sessionStorage.getItem('steps') || '[]') };
 
 async function send(name, path, { method = 'GET', token = readToken, body } = {}) {
   const headers = { Authorization: `Bearer ${token}` };
@@ -44,6 +45,7 @@ async function start() {
     body: { redirect_to: `${location.origin}/index.html?back=1` },
   });
   sessionStorage.setItem('requestToken', made.request_token);
+  sessionStorage.setItem('steps', JSON.stringify(seen.steps));
   status.textContent = 'asking filmshelf';
   location.href = `${api}/auth/access?request_token=${encodeURIComponent(made.request_token)}`;
 }
