@@ -51,6 +51,10 @@ def assert_limited(response: httpx.Response) -> None:
         "status_message": "Your request count (#) is over the allowed limit of (40).",
     }
     assert int(response.headers["retry-after"]) >= 1
+    # A browser app can read the refusal and its Retry-After (api/public_api.py).
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-expose-headers"] == "Retry-After"
+    assert response.headers["content-type"] == "application/json;charset=utf-8"
 
 
 def test_per_ip_limit_then_refill(limited: LiveServer) -> None:
@@ -58,6 +62,9 @@ def test_per_ip_limit_then_refill(limited: LiveServer) -> None:
         statuses = [client.get("/3/no/such/route").status_code for _ in range(6)]
         assert statuses == [404] * 5 + [429]
         assert_limited(client.get("/3/no/such/route"))
+        # Preflights are answered before the limiter and spend nothing.
+        preflight = client.options("/3/movie/550", headers={"Access-Control-Request-Method": "GET"})
+        assert preflight.status_code == 204
         limited.clock.advance(1.0)  # 5 tokens a second come back
         assert client.get("/3/no/such/route").status_code == 404
     # Another address has its own bucket; pages are not limited.

@@ -45,7 +45,7 @@ from filmshelf.services import Services
 from filmshelf.storage.engine import Conn
 
 MAX_AUTHORIZATION = 8192
-# Credential values longer than this name nothing (ids are 32-40 hex, keys 32 hex).
+# Non-text credential values from a body are cut to this (ids are 32-40 hex, keys 32 hex).
 MAX_PARAM = 256
 
 AnyRequest = Request[Any, Any, Any]
@@ -93,13 +93,17 @@ async def body_params(request: AnyRequest) -> dict[str, Any]:
 
 
 async def request_param(request: AnyRequest, name: str) -> str | None:
-    """A parameter from the query string, else from the body; None when absent, empty or not text."""
+    """A parameter from the query string, else from the body; None when absent or empty.
+
+    A value that is given is returned as text whatever it is (a JSON number, an over-long string),
+    so that the credential check refuses it rather than treating it as absent.
+    """
     value: Any = request.query_params.get(name)
     if not value:
         value = (await body_params(request)).get(name)
-    if not isinstance(value, str) or not value or len(value) > MAX_PARAM:
+    if value is None or value == "":
         return None
-    return value
+    return value if isinstance(value, str) else str(value)[: MAX_PARAM + 1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ def run_with_db(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:
 class RedactSecrets(logging.Filter):
     """Strip token values from access-log lines (security checklist B5)."""
 
-    PATTERN = re.compile(r"((?:request_token|session_id|api_key|access_token|guest_session_id)=)[^&\s\"]+")
+    PATTERN = re.compile(r"((?:request_token|session_id|api_key|access_token|guest_session_id|password)=)[^&\s\"]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:

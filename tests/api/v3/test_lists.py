@@ -92,6 +92,10 @@ def test_v3_list_lifecycle_is_the_v4_list(server: LiveServer, user: V3User) -> N
         )
         assert status.json() == {"id": list_id, "item_present": present}, movie_id
     assert error_of(server.client.get(f"/3/list/{list_id}/item_status", headers=user.creds.headers)) == (422, 5)
+    bad_movie = server.client.get(
+        f"/3/list/{list_id}/item_status", headers=user.creds.headers, params={"movie_id": "abc"}
+    )
+    assert error_of(bad_movie) == (400, 18)
 
     removed = v3(server, user, "POST", f"/3/list/{list_id}/remove_item", json={"media_id": MOVIE.id})
     assert (removed.status_code, removed.json()) == (200, DELETED)

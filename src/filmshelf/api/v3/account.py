@@ -205,7 +205,12 @@ class V3AccountController(Controller):
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )
 
-    @get("/{account_id:str}/rated/tv/episodes", status_code=200, operation_id="accountRatedTvEpisodes")
+    @get(
+        "/{account_id:str}/rated/tv/episodes",
+        status_code=200,
+        operation_id="accountRatedTvEpisodes",
+        include_in_schema=False,
+    )
     async def get_rated_episodes(
         self,
         request: AnyRequest,

@@ -105,11 +105,13 @@ class V3AuthenticationController(Controller):
             password=body.password or _query(request, "password"),
         )
 
+    # The GET forms repeat the POST ones: left out of the OpenAPI document (which documents POST).
     @get(
         "/token/validate_with_login",
         status_code=200,
         response_headers=NO_STORE,
         operation_id="validateWithLoginGet",
+        include_in_schema=False,
     )
     async def validate_with_login_get(self, request: AnyRequest) -> V3RequestToken:
         """The same as POST, with the fields in the query (TMDB's older spec)."""
@@ -126,7 +128,13 @@ class V3AuthenticationController(Controller):
         token = data.request_token if data is not None and data.request_token else None
         return await _new_session(request, token or _query(request, "request_token"))
 
-    @get("/session/new", status_code=200, response_headers=NO_STORE, operation_id="createV3SessionGet")
+    @get(
+        "/session/new",
+        status_code=200,
+        response_headers=NO_STORE,
+        operation_id="createV3SessionGet",
+        include_in_schema=False,
+    )
     async def new_session_get(self, request: AnyRequest) -> SessionCreated:
         """The same as POST, with `request_token` in the query (TMDB's older spec)."""
         return await _new_session(request, _query(request, "request_token"))

@@ -88,7 +88,7 @@ class GuestSessionController(Controller):
             page=found.page, results=results, total_pages=found.total_pages, total_results=found.total_results
         )
 
-    @get("/rated/tv/episodes", status_code=200, operation_id="guestSessionRatedTvEpisodes")
+    @get("/rated/tv/episodes", status_code=200, operation_id="guestSessionRatedTvEpisodes", include_in_schema=False)
     async def rated_episodes(
         self,
         request: AnyRequest,
