@@ -3,8 +3,16 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# Re-install when the dependency pins change.
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# What is installed, by whom: `make run` only what serving needs; `make test` and `make lint` add
+# the test tools, `make bench` the benchmark tools. One stamp each; a change of the dependency
+# pins (pyproject.toml, constraints.txt) changes every stamp's name, so each re-installs once.
+PINS := $(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+RUN_STAMP := $(VENV)/.run-$(PINS)
+TEST_STAMP := $(VENV)/.test-$(PINS)
+BENCH_STAMP := $(VENV)/.bench-$(PINS)
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
 .PHONY: help run test bench lint check install chromium js-clients clean
 
@@ -14,14 +22,22 @@ help: ## Show the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+$(RUN_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	rm -f $(VENV)/.run-* && touch $@
 
-install: $(STAMP) ## Create .venv and install pinned dependencies
+$(TEST_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e '.[test]'
+	rm -f $(VENV)/.test-* $(VENV)/.run-* && touch $@ $(RUN_STAMP)
 
-run: $(STAMP) ## Serve on http://127.0.0.1:8000 with the demo user, app and sample catalog
-	$(BIN)/filmshelf serve --demo
+$(BENCH_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e '.[bench]'
+	rm -f $(VENV)/.bench-* $(VENV)/.run-* && touch $@ $(RUN_STAMP)
+
+install: $(TEST_STAMP) $(BENCH_STAMP) ## Create .venv with everything: serving, tests, lint and benchmarks
+
+run: $(RUN_STAMP) ## Serve on http://127.0.0.1:8000 with the demo user, app and sample catalog (installs only what serving needs)
+	$(BIN)/filmshelf serve --demo --host $(HOST) --port $(PORT)
 
 chromium: ## Install Debian's chromium for the browser tests when missing (needs root)
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -35,15 +51,15 @@ js-clients: ## Install the pinned JavaScript clients the client tests drive (npm
 	cd tests/clients/js && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
 	  npm ci --prefer-offline --no-audit --no-fund --loglevel=error; }
 
-test: $(STAMP) chromium js-clients ## Run the whole test suite (SQLite, PostgreSQL, browser)
+test: $(TEST_STAMP) chromium js-clients ## Run the whole test suite (SQLite, PostgreSQL, browser)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+lint: $(TEST_STAMP) ## ruff and mypy
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy
 
-bench: $(STAMP) ## Benchmarks (needs wrk; never part of make test)
+bench: $(BENCH_STAMP) ## Benchmarks (needs wrk; never part of make test)
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(BIN)/python bench/run.py
 

@@ -28,6 +28,7 @@ import httpx
 import uvicorn
 
 from filmshelf.accounts import users
+from filmshelf.accounts.passwords import Hasher
 from filmshelf.app import create_app
 from filmshelf.auth import apps as app_rules
 from filmshelf.auth.tokens import Keys
@@ -48,7 +49,13 @@ async def seed(url: str, items: int) -> tuple[int, str]:
     db = open_database(url)
     now = time.time()
     try:
-        account = await users.create_account(db, username="bench", password="benchmark password", now=now)  # noqa: S106
+        account = await users.create_account(
+            db,
+            hasher=Hasher(),
+            username="bench",
+            password="benchmark password",  # noqa: S106
+            now=now,
+        )
         app = await app_rules.create_app(db, owner_id=account.id, name="bench", now=now)
         rows = [
             {

@@ -30,13 +30,16 @@ from filmshelf.auth import apps as app_rules
 from filmshelf.auth import request_tokens
 from filmshelf.clock import FixedClock
 from filmshelf.services import Services
-from filmshelf.settings import Settings
+from filmshelf.settings import Argon2Params, Settings
 from filmshelf.storage.migrate import upgrade
 
 T = TypeVar("T")
 PG_ADMIN_URL = os.environ.get("FILMSHELF_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SECRET = "test-secret-" + "k" * 40
+# argon2id at 64 KiB and one pass: a hash takes well under a millisecond instead of most of a
+# second. The production parameters are tested in tests/accounts/test_passwords.py.
+CHEAP_ARGON2 = Argon2Params(time_cost=1, memory_kib=64, parallelism=1)
 ENGINES = ["sqlite", "postgresql"]
 # Tables that hold fixed data shared by all tests of a run (the sample catalog).
 SHARED_TABLES = {"titles", "alembic_version"}
@@ -179,7 +182,13 @@ class LiveServer:
     def create_user(self, username: str = "alice", password: str = "correct horse battery") -> users.Account:
         """Create an account directly (as `filmshelf users create` does)."""
         return self.call(
-            users.create_account(self.services.db, username=username, password=password, now=self.clock.now())
+            users.create_account(
+                self.services.db,
+                hasher=self.services.hasher,
+                username=username,
+                password=password,
+                now=self.clock.now(),
+            )
         )
 
     def create_app(self, owner: users.Account, name: str = "Test app") -> AppCreds:
@@ -236,8 +245,13 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def start_server(settings: Settings, clock: FixedClock) -> tuple[uvicorn.Server, threading.Thread, str, Any]:
-    """Serve `create_app(settings)` on 127.0.0.1 with a free port, in a thread."""
+def start_server(
+    settings: Settings, clock: FixedClock, wrap: Callable[[Any], Any] | None = None
+) -> tuple[uvicorn.Server, threading.Thread, str, Any]:
+    """Serve `create_app(settings)` on 127.0.0.1 with a free port, in a thread.
+
+    `wrap` puts an ASGI wrapper around the app (tests that record what a server received).
+    """
     app = create_app(settings, clock=clock)
     # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets whose proto says TCP, and
     # without it every response waits ~40 ms for a delayed ACK.
@@ -245,7 +259,8 @@ def start_server(settings: Settings, clock: FixedClock) -> tuple[uvicorn.Server,
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", loop="asyncio", access_log=False)
+    served = app if wrap is None else wrap(app)
+    config = uvicorn.Config(served, log_level="warning", lifespan="on", loop="asyncio", access_log=False)
     server = uvicorn.Server(config)
     loop_holder: dict[str, asyncio.AbstractEventLoop] = {}
 
@@ -277,6 +292,7 @@ def make_settings(tmp_path: Path) -> Any:
             "public_url": "http://127.0.0.1:8000",
             "data_dir": tmp_path / "data",
             "rate_limit_per_second": 0,
+            "argon2": CHEAP_ARGON2,
         }
         values.update(changes)
         return Settings(**values)

@@ -19,7 +19,13 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from filmshelf import __version__
-from filmshelf.api.envelope import filmshelf_error_handler, http_error_handler, internal_error_handler
+from filmshelf.accounts.passwords import Hasher
+from filmshelf.api.envelope import (
+    filmshelf_error_handler,
+    http_error_handler,
+    internal_error_handler,
+    recursion_error_handler,
+)
 from filmshelf.api.front_door import FrontDoor
 from filmshelf.api.public_api import FormBodies, PublicApi
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
@@ -68,7 +74,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         clock=clock or SystemClock(),
         keys=Keys.derive(settings.secret_key),
         limiter=limiter,
+        hasher=Hasher(settings.argon2),
     )
+    if settings.upstream_enabled:
+        from filmshelf.upstream.cache import Upstream
+
+        services.upstream = Upstream(settings, database, services.clock)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -77,6 +88,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         finally:
             if limiter is not None:
                 await limiter.buckets.close()
+            if services.upstream is not None:
+                await services.upstream.aclose()
             if db is None:
                 await database.dispose()
 
@@ -126,6 +139,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         exception_handlers={
             FilmshelfError: filmshelf_error_handler,
             HTTPException: http_error_handler,
+            RecursionError: recursion_error_handler,
             Exception: internal_error_handler,
         },
         stores={"sessions": DatabaseStore(database, services.clock)},
@@ -147,7 +161,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
     # The per-IP limit must see every API request, unknown paths included, before any routing or
     # parsing work is spent on it; outside it only the public API's transport headers (CORS,
     # content type, caching) and preflights, so that even a 429 is readable by a browser app.
-    app.asgi_handler = PublicApi(
-        FrontDoor(FormBodies(app.asgi_handler, max_body_bytes=settings.max_body_bytes), services)
-    )
+    handler = app.asgi_handler
+    if services.upstream is not None:
+        from filmshelf.api.upstream import UpstreamSeam
+
+        # Inside the front door (NUL refusal and the per-IP limit come first), around the routes.
+        handler = UpstreamSeam(handler, services, services.upstream)
+    app.asgi_handler = PublicApi(FrontDoor(FormBodies(handler, max_body_bytes=settings.max_body_bytes), services))
     return app

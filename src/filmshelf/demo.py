@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from filmshelf.accounts import passwords, users
 from filmshelf.auth import apps
 from filmshelf.auth.tokens import Keys
-from filmshelf.settings import Settings
+from filmshelf.settings import Settings, ensure_private_dir, write_private_file
 from filmshelf.storage import accounts as account_rows
 from filmshelf.storage import auth as auth_rows
 from filmshelf.storage.engine import Database
@@ -45,30 +44,30 @@ def _remembered_password(settings: Settings) -> str | None:
 
 
 def _remember_password(settings: Settings, password: str) -> None:
-    path = _secrets_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump({"username": DEMO_USERNAME, "password": password}, handle)
+    """Keep the demo password in `demo.json`, mode 0600 even when an older file was looser (issue 9 §1.11)."""
+    ensure_private_dir(settings.data_dir)
+    write_private_file(_secrets_file(settings), json.dumps({"username": DEMO_USERNAME, "password": password}))
 
 
 async def ensure_demo(db: Database, settings: Settings, keys: Keys, *, now: float) -> DemoCredentials:
     """Create the demo user and app if absent; return working credentials for both."""
     password = _remembered_password(settings)
+    hasher = passwords.Hasher(settings.argon2)
     async with db.read() as conn:
         row = await account_rows.account_by_username(conn, DEMO_USERNAME)
     if row is None:
         password = password or secrets.token_urlsafe(12)
-        account = await users.create_account(db, username=DEMO_USERNAME, password=password, now=now, name="Demo")
+        account = await users.create_account(
+            db, hasher=hasher, username=DEMO_USERNAME, password=password, now=now, name="Demo"
+        )
     else:
         account = users.Account.from_row(row)
-        if password is None or not passwords.verify_password(row.password_hash, password):
+        if password is None or not await hasher.verify(row.password_hash, password):
             # The password file was lost (or the database is shared): set a new one we can print.
             password = secrets.token_urlsafe(12)
+            new_hash = await hasher.hash(password, patient=True)
             async with db.write() as conn:
-                await account_rows.set_password_hash(
-                    conn, account_id=account.id, password_hash=passwords.hash_password(password)
-                )
+                await account_rows.set_password_hash(conn, account_id=account.id, password_hash=new_hash)
     _remember_password(settings, password)
     app = await _demo_app(db, owner_id=account.id, now=now)
     return DemoCredentials(

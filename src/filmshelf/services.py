@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from filmshelf.accounts.passwords import Hasher
 from filmshelf.auth.apps import VerifiedAppTokens
 from filmshelf.auth.tokens import Keys
 from filmshelf.clock import Clock
 from filmshelf.ratelimit import RateLimiter
 from filmshelf.settings import Settings
 from filmshelf.storage.engine import Database
+
+if TYPE_CHECKING:  # imported only when upstream mode is on (it brings httpx)
+    from filmshelf.upstream.cache import Upstream
 
 
 @dataclass(slots=True)
@@ -21,4 +26,8 @@ class Services:
     clock: Clock
     keys: Keys
     limiter: RateLimiter | None = None
+    # argon2id with the settings' parameters, behind the per-process gate (accounts.passwords).
+    hasher: Hasher = field(default_factory=Hasher)
     app_tokens: VerifiedAppTokens = field(default_factory=VerifiedAppTokens)
+    # The upstream read-through store; None unless upstream mode is on (README "Upstream mode").
+    upstream: Upstream | None = None

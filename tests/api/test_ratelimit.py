@@ -67,7 +67,7 @@ def test_per_ip_limit_then_refill(limited: LiveServer) -> None:
         assert preflight.status_code == 204
         limited.clock.advance(1.0)  # 5 tokens a second come back
         assert client.get("/3/no/such/route").status_code == 404
-    # Another address has its own bucket; pages are not limited.
+    # Another address has its own bucket.
     with client_from(limited, "127.0.0.4") as other:
         assert other.get("/3/no/such/route").status_code == 404
 

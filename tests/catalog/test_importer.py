@@ -513,6 +513,7 @@ def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_import(tmp_path: Path) -> None:
+    upgrade(f"sqlite:///{tmp_path / 'cli.sqlite3'}")  # `catalog import` never creates a database
     path, good, expected_bad = mixed_export(tmp_path / "movie_ids.json.gz")
     first = cli(tmp_path, str(path), "--batch-size", "100")
     assert first.returncode == 0, first.stderr

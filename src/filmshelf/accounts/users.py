@@ -1,4 +1,13 @@
-"""Accounts: creation, lookup, and sign-in with throttling and no user enumeration."""
+"""Accounts: creation, lookup, and sign-in with throttling and no user enumeration.
+
+The sign-in throttle (keys `user:<name>` and `ip:<address>`, shared by every process through the
+database): each attempt is counted as a failure, atomically and before any password is checked,
+unless a key is locked; a match takes its own count back. After `FREE_FAILURES` failures of a
+username (`FREE_FAILURES_PER_IP` of an address) each further failure locks the key for a time
+that doubles, from 1 s up to `MAX_LOCK_SECONDS`. A success does not forgive earlier failures
+(they may be an attacker's, running alongside); an hour without attempts does. So however many
+attempts race, a key is checked at most its allowance of wrong passwords per lock.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +25,12 @@ USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,32}")
 
 # Failures allowed before each further failure locks the key; the lock doubles up to a cap.
 FREE_FAILURES = 5
+# Addresses get a wider allowance (NAT, shared offices) than a single username.
+FREE_FAILURES_PER_IP = FREE_FAILURES * 4
 MAX_LOCK_SECONDS = 900.0
+LOCK_SECONDS = tuple(2.0**index for index in range(10))  # 1, 2, 4 ... 512, then MAX_LOCK_SECONDS
+# A quiet hour (no attempt at all) forgives earlier failures.
+FORGET_AFTER_SECONDS = 3600.0
 
 
 class UsernameRejected(ValueError):
@@ -28,7 +42,7 @@ class SignInRefused(Exception):
 
 
 class SignInThrottled(Exception):
-    """Too many recent failures for this username or address."""
+    """Too many recent failures for this username or address, or too many sign-ins at once."""
 
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"retry after {retry_after:.0f} s")
@@ -66,11 +80,17 @@ class Account:
         )
 
 
-async def create_account(db: Database, *, username: str, password: str, now: float, name: str = "") -> Account:
+async def create_account(
+    db: Database, *, hasher: passwords.Hasher, username: str, password: str, now: float, name: str = ""
+) -> Account:
     """Create an account; raise UsernameRejected or passwords.PasswordRejected."""
     if not USERNAME.fullmatch(username):
         raise UsernameRejected("usernames are 2-32 letters, digits, '_', '.' or '-'")
-    password_hash = passwords.hash_password(password)
+    passwords.check_policy(password)
+    async with db.read() as conn:
+        if await account_rows.account_by_username(conn, username) is not None:
+            raise UsernameRejected(f"the username {username!r} is taken")
+    password_hash = await hasher.hash(password, patient=True)
     async with db.write() as conn:
         if await account_rows.account_by_username(conn, username) is not None:
             raise UsernameRejected(f"the username {username!r} is taken")
@@ -99,53 +119,67 @@ async def find_by_object_id(conn: Conn, object_id: str) -> Account | None:
     return None if row is None else Account.from_row(row)
 
 
-def _throttle_keys(username: str, client_ip: str | None) -> list[str]:
-    keys = [f"user:{username.lower()[:64]}"]
-    if client_ip:
-        keys.append(f"ip:{client_ip}")
+def _throttle_keys(username: str, client_ip: str | None) -> list[tuple[str, int]]:
+    """(key, free failures) in the order they are counted: the address first."""
+    keys = [(f"ip:{client_ip[:64]}", FREE_FAILURES_PER_IP)] if client_ip else []
+    keys.append((f"user:{username.lower()}", FREE_FAILURES))
     return keys
 
 
-async def sign_in(db: Database, *, username: str, password: str, client_ip: str | None, now: float) -> Account:
-    """Check credentials; raise SignInThrottled while locked, SignInRefused on a bad login."""
+async def sign_in(
+    db: Database, *, hasher: passwords.Hasher, username: str, password: str, client_ip: str | None, now: float
+) -> Account:
+    """Check credentials; raise SignInThrottled while locked or busy, SignInRefused on a bad login."""
+    if not USERNAME.fullmatch(username):
+        # No account can have this name (NUL, too long, odd characters): nothing to check, and
+        # nothing of it goes near SQL. Refused like any wrong login.
+        raise SignInRefused()
     keys = _throttle_keys(username, client_ip)
-    async with db.read() as conn:
-        for key in keys:
-            state = await account_rows.throttle_get(conn, key)
-            if state is not None and state.locked_until > now:
-                raise SignInThrottled(state.locked_until - now)
-        row = await account_rows.account_by_username(conn, username)
-    ok = await passwords.verify_password_async(row.password_hash if row else None, password)
     async with db.write() as conn:
-        if ok and row is not None:
-            for key in keys:
-                await account_rows.throttle_clear(conn, key)
-            if passwords.needs_rehash(row.password_hash):
-                new_hash = passwords.hash_password(password)
+        for key, free in keys:
+            counted = await account_rows.throttle_count(
+                conn,
+                key=key,
+                now=now,
+                free=free,
+                forget_after=FORGET_AFTER_SECONDS,
+                locks=LOCK_SECONDS,
+                max_lock=MAX_LOCK_SECONDS,
+            )
+            if counted is None:
+                state = await account_rows.throttle_get(conn, key)
+                # Raising rolls the transaction back: a refused attempt counts nowhere.
+                raise SignInThrottled(max(1.0, (state.locked_until - now) if state else 1.0))
+        await account_rows.throttle_purge(conn, before=now - FORGET_AFTER_SECONDS, now=now)
+        row = await account_rows.account_by_username(conn, username)
+    try:
+        ok = await hasher.verify(row.password_hash if row else None, password)
+    except passwords.HasherBusy as exc:
+        # Counted but not checked: under a flood of sign-ins a guess is spent without an answer.
+        raise SignInThrottled(exc.retry_after) from exc
+    if not ok or row is None:
+        raise SignInRefused()
+    async with db.write() as conn:
+        for key, free in keys:
+            await account_rows.throttle_forgive(conn, key=key, free=free)
+    if hasher.needs_rehash(row.password_hash):
+        try:
+            new_hash = await hasher.hash(password)
+        except (passwords.HasherBusy, passwords.PasswordRejected):
+            pass  # upgraded at a later sign-in
+        else:
+            async with db.write() as conn:
                 await account_rows.set_password_hash(conn, account_id=row.id, password_hash=new_hash)
-            return Account.from_row(row)
-        for key in keys:
-            await _record_failure(conn, key, now)
-    raise SignInRefused()
+    return Account.from_row(row)
 
 
-async def _record_failure(conn: Conn, key: str, now: float) -> None:
-    state = await account_rows.throttle_get(conn, key)
-    # A quiet hour forgives earlier failures.
-    failures = 1 if state is None or now - state.updated_at > 3600 else state.failures + 1
-    extra = failures - FREE_FAILURES
-    # IP keys get a wider allowance (NAT, shared offices) than a single username.
-    if key.startswith("ip:"):
-        extra = failures - FREE_FAILURES * 4
-    locked_until = now + min(2.0**extra, MAX_LOCK_SECONDS) if extra >= 0 else 0.0
-    await account_rows.throttle_put(conn, key=key, failures=failures, locked_until=locked_until, now=now)
-
-
-async def change_password(db: Database, *, account_id: int, password: str, now: float) -> None:
+async def change_password(
+    db: Database, *, hasher: passwords.Hasher, account_id: int, password: str, now: float
+) -> None:
     """Set a new password and revoke every access token of the account."""
     from filmshelf.storage import auth as auth_rows
 
-    new_hash = passwords.hash_password(password)
+    new_hash = await hasher.hash(password, patient=True)
     async with db.write() as conn:
         await account_rows.set_password_hash(conn, account_id=account_id, password_hash=new_hash)
         await auth_rows.revoke_account_tokens(conn, account_id=account_id, now=now)

@@ -95,6 +95,18 @@ def _validation_detail(exc: ValidationException) -> str:
     return str(exc.detail or "invalid request")
 
 
+def recursion_error_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[bytes]:
+    """JSON nested deeper than the decoder recurses: a bad body (400/47), not a server fault.
+
+    msgspec (under Litestar's body decoding and `request.json()`) raises RecursionError with
+    "while deserializing" for nesting around the interpreter's recursion limit; Litestar only maps
+    `msgspec.DecodeError`. Any other RecursionError is a bug and stays a 500.
+    """
+    if "deserializ" in str(exc):
+        return error_response(47, http_status=400, detail="JSON nested too deeply")
+    return internal_error_handler(request, exc)
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     """Anything unexpected: log it server-side, answer TMDB code 11 without details."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)

@@ -45,6 +45,9 @@ from filmshelf.services import Services
 from filmshelf.storage.engine import Conn
 
 MAX_AUTHORIZATION = 8192
+# Where `app_caller` leaves the authenticated caller in the ASGI scope, so that a wrapper around
+# the routes (api/upstream.py) can tell that the caller was already checked (and rate-limited).
+CALLER_SCOPE_KEY = "filmshelf.caller"
 # Non-text credential values from a body are cut to this (ids are 32-40 hex, keys 32 hex).
 MAX_PARAM = 256
 
@@ -200,6 +203,7 @@ async def app_caller(request: AnyRequest, *, accept_dead_user_token: bool = Fals
     async with services.db.read() as conn:
         caller = await _identify_app(request, conn, accept_dead_user_token=accept_dead_user_token, api_key=api_key)
     await _limit(services, caller.app)
+    request.scope[CALLER_SCOPE_KEY] = caller  # type: ignore[literal-required]
     return caller
 
 

@@ -47,8 +47,28 @@ def read_access_token(app: App, keys: Keys) -> str:
     return sign(claims, keys, TokenKind.APP)
 
 
+MAX_APP_NAME = 128
+
+
+class AppNameRejected(ValueError):
+    """An app name that cannot be shown on the approval page; the message says why."""
+
+
+def check_app_name(name: str) -> str:
+    """The app name, trimmed, if it can name an app (1 to 128 characters, no control characters)."""
+    trimmed = name.strip()
+    if not trimmed:
+        raise AppNameRejected("an app needs a name (it is shown on the approval page)")
+    if len(trimmed) > MAX_APP_NAME:
+        raise AppNameRejected(f"at most {MAX_APP_NAME} characters, got {len(trimmed)}")
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in trimmed):
+        raise AppNameRejected("control characters (tabs, new lines, NUL ...) are not allowed")
+    return trimmed
+
+
 async def create_app(db: Database, *, owner_id: int, name: str, now: float) -> App:
-    """Register an app for an account and return it."""
+    """Register an app for an account and return it (AppNameRejected for a name `check_app_name` refuses)."""
+    name = check_app_name(name)
     api_key = new_api_key()
     async with db.write() as conn:
         await auth_rows.insert_app(conn, api_key=api_key, name=name, owner_id=owner_id, now=now)

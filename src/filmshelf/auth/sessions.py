@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 
 from filmshelf.accounts import users
+from filmshelf.accounts.passwords import Hasher
 from filmshelf.auth.access_tokens import verify_access_token
 from filmshelf.auth.apps import App
 from filmshelf.auth.tokens import Keys, TokenError, new_session_id, peek_claims
@@ -107,6 +108,7 @@ async def new_request_token(conn: Conn, *, app: App, now: float) -> tuple[str, f
 async def validate_with_login(
     db: Database,
     *,
+    hasher: Hasher,
     app: App,
     request_token: str | None,
     username: str | None,
@@ -134,7 +136,7 @@ async def validate_with_login(
         raise InvalidRequestToken()
     try:
         account = await users.sign_in(
-            db, username=username[:64], password=password[:1024], client_ip=client_ip, now=now
+            db, hasher=hasher, username=username[:64], password=password[:1024], client_ip=client_ip, now=now
         )
     except users.SignInThrottled as exc:
         raise RateLimited(detail=str(int(exc.retry_after) + 1)) from exc

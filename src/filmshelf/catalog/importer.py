@@ -118,6 +118,12 @@ class ImportCounts:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    unreadable: int = 0  # files that could not be read to their end (a damaged gzip stream)
+
+    @property
+    def imported(self) -> int:
+        """Lines that became (or already were) a catalog row."""
+        return self.added + self.updated + self.unchanged
 
     def summary(self) -> str:
         """One line for people: `added N, updated N, unchanged N, skipped N (bad lines)`."""
@@ -249,6 +255,15 @@ def parse_line(data: bytes) -> TitleRecord:
     return TitleRecord(media_type=media_type, id=line.id, row=row, carried=tuple(carried))
 
 
+def detail_record(body: bytes, media_type: str, media_id: int) -> TitleRecord:
+    """The catalog row of a TMDB `/3/movie/{id}` or `/3/tv/{id}` answer (the upstream's); the same
+    mapping as an import line. BadLineError when it is not that title's details."""
+    record = parse_line(body)
+    if record.media_type != media_type or record.id != media_id:
+        raise BadLineError(f"expected {media_type} {media_id}, got {record.media_type} {record.id}")
+    return record
+
+
 # --- files ----------------------------------------------------------------------------------------
 
 
@@ -270,6 +285,42 @@ def _open(path: Path) -> _Source:
     if magic == _GZIP_MAGIC:
         return _Source(raw=raw, lines=iter(gzip.GzipFile(fileobj=raw, mode="rb")))
     return _Source(raw=raw, lines=iter(raw))
+
+
+class NotAnImportFile(ValueError):
+    """A file that is not what an import file claims to be; the message says what it is not."""
+
+
+_SNIFF_LINE_BYTES = 1 << 20
+
+
+def check_file(path: Path) -> None:
+    """Raise NotAnImportFile unless `path` starts as an import file does.
+
+    That is: gzip-compressed when its name ends `.gz` (and a readable gzip stream whenever it
+    starts with gzip's magic bytes), and its first non-blank line a JSON object. Later bad lines
+    are the import's business (reported and skipped); this catches the wrong file altogether.
+    """
+    with path.open("rb") as raw:
+        compressed = raw.read(2) == _GZIP_MAGIC
+        raw.seek(0)
+        if path.name.endswith(".gz") and not compressed:
+            raise NotAnImportFile("its name ends .gz but it is not gzip-compressed")
+        stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw  # type: ignore[assignment]
+        try:
+            first = b""
+            while not first.strip():
+                first = stream.readline(_SNIFF_LINE_BYTES)
+                if not first:
+                    raise NotAnImportFile("it holds no lines" + (" (an empty gzip stream)" if compressed else ""))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise NotAnImportFile(f"it is not a readable gzip file ({exc or type(exc).__name__})") from None
+    try:
+        value = msgspec.json.decode(first)
+    except msgspec.DecodeError:
+        value = None
+    if not isinstance(value, dict):
+        raise NotAnImportFile("it is not JSON lines: its first line is not a JSON object")
 
 
 ProgressCallback = Callable[[int], None]
@@ -353,6 +404,7 @@ async def import_files(
                 try:
                     data = next(source.lines, None)
                 except (OSError, EOFError, zlib.error) as exc:
+                    counts.unreadable += 1
                     bad(path, number + 1, f"cannot read further: {exc or type(exc).__name__}")
                     break
                 if data is None:
@@ -387,6 +439,16 @@ async def import_files(
     if written:
         async with db.write() as conn:
             await catalog_rows.refresh_list_denormalised(conn, since=stamp)
+    return counts
+
+
+async def import_records(db: Database, records: Sequence[TitleRecord], *, now: float) -> ImportCounts:
+    """Write parsed records as an import does (only new or changed rows, stamped `now`), then bring
+    list copies and totals in step with them. Used for titles fetched from the upstream."""
+    counts = ImportCounts(lines=len(records))
+    if await _write_batch(db, records, counts, now):
+        async with db.write() as conn:
+            await catalog_rows.refresh_list_denormalised(conn, since=now)
     return counts
 
 

@@ -1,10 +1,11 @@
-"""`filmshelf catalog import`: load TMDB export files, detail-object files or the bundled sample."""
+"""`filmshelf catalog import` (TMDB export files, detail-object files, the bundled sample) and `catalog fetch`."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -18,10 +19,17 @@ from rich.progress import (
 )
 
 from filmshelf.catalog import importer
-from filmshelf.cli import console, errors, load_settings, run_with_db
-from filmshelf.storage.engine import Database
+from filmshelf.cli.common import USAGE, console, errors, existing_database, fail, load_settings, run_with_db
 
-catalog_app = typer.Typer(help="The catalog of movies and TV shows.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from filmshelf.storage.engine import Database
+
+catalog_app = typer.Typer(
+    help="The catalog of movies and TV shows.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
 
 
 @catalog_app.callback()
@@ -34,6 +42,7 @@ def import_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="PATH...",
             help="TMDB daily ID export files (.json.gz) or files of /3/movie or /3/tv detail objects, "
             "one JSON object a line, gzip or not.",
             exists=True,
@@ -44,24 +53,35 @@ def import_command(
     ] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Import the bundled sample catalog.")] = False,
     batch_size: Annotated[
-        int, typer.Option(help="Rows written per transaction.", min=100, max=50_000)
+        int, typer.Option(metavar="ROWS", help="Rows written per transaction.", min=100, max=50_000)
     ] = importer.BATCH_SIZE,
 ) -> None:
-    """Upsert titles into the catalog; bad lines are reported on stderr and skipped."""
+    """Upsert titles into the catalog; bad lines are reported on stderr and skipped.
+
+    Exits 1 when a file is not an import file (named .gz but not gzip, not JSON lines), when a
+    file could not be read to its end, or when not one line could be imported.
+    """
     from filmshelf.storage.migrate import upgrade
 
     files = list(paths or [])
     if sample:
         missing = [str(path) for path in importer.SAMPLE_FILES if not path.is_file()]
         if missing:
-            errors.print(f"[red]the bundled sample catalog is missing:[/red] {', '.join(missing)}")
-            raise typer.Exit(1)
+            fail(f"the bundled sample catalog is missing: {', '.join(missing)}", hint="reinstall filmshelf")
         files = [*importer.SAMPLE_FILES, *files]
     if not files:
-        errors.print("[red]nothing to import:[/red] give export or detail files, or --sample")
-        raise typer.Exit(2)
-    settings = load_settings()
-    upgrade(settings.database_url)
+        fail("nothing to import", hint="give export or detail files, or --sample", code=USAGE)
+    for path in files:
+        try:
+            importer.check_file(path)
+        except importer.NotAnImportFile as exc:
+            fail(
+                f"{path} is not an import file: {exc}",
+                hint="give TMDB daily ID exports (.json.gz) or files of detail objects, one JSON object a line; "
+                "nothing was imported",
+            )
+    location = existing_database()
+    upgrade(location.url)
     total = sum(path.stat().st_size for path in files)
 
     progress = Progress(
@@ -98,7 +118,7 @@ def import_command(
 
     started = time.perf_counter()
     with progress:
-        run_with_db(settings, work)
+        run_with_db(location.url, work)
     took = time.perf_counter() - started
     rate = counts.lines / took if took > 0 else 0.0
     console.print(
@@ -106,3 +126,175 @@ def import_command(
         highlight=False,
         soft_wrap=True,
     )
+    if counts.unreadable:
+        fail(
+            f"{counts.unreadable} file(s) could not be read to the end (see the 'cannot read further' lines above)",
+            hint="the lines before the damage were imported; fetch the file again and re-import it",
+        )
+    if not counts.imported:
+        fail(
+            "nothing could be imported: no line of the given files became a title",
+            hint="see the bad lines above; a line is one JSON object with an id and a title, original_title or "
+            "original_name",
+        )
+
+
+@catalog_app.command("fetch")
+def fetch_command(
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            help="movie:ID, tv:ID, or a catalog path with its query (/3/movie/550/credits?language=en-US).",
+            show_default=False,
+        ),
+    ],
+    append_to_response: Annotated[
+        str | None, typer.Option(help="append_to_response for the movie:ID and tv:ID targets, e.g. credits,images.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="language for the movie:ID and tv:ID targets.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Ask the upstream even for answers still fresh.")] = False,
+    concurrency: Annotated[int, typer.Option(help="Upstream calls at once.", min=1, max=16)] = 4,
+) -> None:
+    """Warm the upstream store: fetch catalog reads from FILMSHELF_UPSTREAM_URL ahead of time."""
+    from urllib.parse import urlencode
+
+    from filmshelf.clock import SystemClock
+    from filmshelf.storage.migrate import upgrade
+    from filmshelf.upstream import rules
+    from filmshelf.upstream.cache import Answer, Source, Upstream
+
+    location = existing_database()
+    settings = load_settings(create=False)
+    if settings.upstream_mode != "online" or settings.upstream_url is None:
+        fail(
+            "catalog fetch needs an upstream",
+            hint="set FILMSHELF_UPSTREAM_URL and FILMSHELF_UPSTREAM_TOKEN "
+            "(and leave FILMSHELF_UPSTREAM_MODE unset or online)",
+            code=USAGE,
+        )
+    extra = urlencode(
+        [(name, value) for name, value in (("append_to_response", append_to_response), ("language", language)) if value]
+    )
+    plans: list[tuple[str, rules.Plan]] = []
+    refused: list[str] = []
+    for target in targets:
+        plan = rules.title_target(target)
+        if plan is not None and extra and not target.startswith("/"):
+            plan = rules.plan(plan.path, extra)
+        if plan is None:
+            refused.append(target)
+        else:
+            plans.append((target, plan))
+    if refused:
+        for target in refused:
+            errors.print(f"[red]not a catalog read filmshelf may fetch:[/red] {target}", highlight=False)
+        fail(
+            "nothing was fetched",
+            hint="targets are movie:ID, tv:ID or an allow-listed /3/... path (README, Upstream mode)",
+            code=USAGE,
+        )
+    upgrade(location.url)
+
+    progress = Progress(
+        TextColumn("fetching"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=errors,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    task = progress.add_task("fetch", total=len(plans))
+    tally = {"fetched": 0, "fresh": 0, "not found": 0, "failed": 0}
+
+    def report(target: str, answer: Answer) -> None:
+        if answer.source in {Source.MISS, Source.REVALIDATED} and answer.status == 200:
+            tally["fetched"] += 1
+        elif answer.source == Source.HIT and answer.status == 200:
+            tally["fresh"] += 1
+        elif answer.status == 404:
+            tally["not found"] += 1
+            progress.console.print(f"not found upstream: {target}", markup=False, highlight=False)
+        else:
+            tally["failed"] += 1
+            why = answer.error_detail or f"HTTP {answer.status}"
+            progress.console.print(f"failed: {target}: {why} ({answer.source})", markup=False, highlight=False)
+        progress.advance(task)
+
+    async def work(db: Database) -> None:
+        upstream = Upstream(settings, db, SystemClock())
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(target: str, plan: rules.Plan) -> None:
+            async with gate:
+                answer = await upstream.fetch(plan, force=force)
+                # Rate-limited (429): wait as long as the upstream asked, then try again (5 times at most).
+                for _ in range(5):
+                    if answer.source not in {Source.BACKOFF, Source.STALE} or not upstream.backing_off():
+                        break
+                    await asyncio.sleep(upstream.paused_for())
+                    answer = await upstream.fetch(plan, force=force)
+                report(target, answer)
+
+        try:
+            await asyncio.gather(*(one(target, plan) for target, plan in plans))
+        finally:
+            await upstream.aclose()
+
+    started = time.perf_counter()
+    with progress:
+        run_with_db(location.url, work)
+    took = time.perf_counter() - started
+    summary = ", ".join(f"{name} {count}" for name, count in tally.items())
+    console.print(f"catalog fetch: {summary}; {len(plans)} in {took:.1f} s", highlight=False, soft_wrap=True)
+    if tally["failed"]:
+        raise typer.Exit(1)
+
+
+@catalog_app.command("export-answers")
+def export_answers_command(
+    path: Annotated[Path, typer.Argument(help="File to write (JSON lines; gzip when it ends in .gz).", dir_okay=False)],
+) -> None:
+    """Write the upstream answers stored in this database to a file (for offline replay in CI)."""
+    from filmshelf.storage.migrate import upgrade
+    from filmshelf.upstream.recordings import export_answers
+
+    location = existing_database()
+    upgrade(location.url)
+
+    async def work(db: Database) -> int:
+        return await export_answers(db, path)
+
+    count = run_with_db(location.url, work)
+    console.print(f"exported {count} upstream answers to {path}", highlight=False, soft_wrap=True)
+
+
+@catalog_app.command("import-answers")
+def import_answers_command(
+    path: Annotated[
+        Path, typer.Argument(help="A file written by export-answers.", exists=True, dir_okay=False, readable=True)
+    ],
+) -> None:
+    """Store the upstream answers of a file (then FILMSHELF_UPSTREAM_MODE=offline replays them)."""
+    from filmshelf.storage.migrate import upgrade
+    from filmshelf.upstream.recordings import import_answers
+
+    location = existing_database()
+    upgrade(location.url)
+
+    def on_bad_line(number: int, reason: str) -> None:
+        errors.print(f"bad line {path}:{number}: {reason}", markup=False, highlight=False, soft_wrap=True)
+
+    async def work(db: Database) -> object:
+        return await import_answers(db, path, on_bad_line=on_bad_line)
+
+    counts = run_with_db(location.url, work)
+    console.print(
+        f"imported {counts.stored} upstream answers ({counts.titles} catalog titles written), "  # type: ignore[attr-defined]
+        f"skipped {counts.skipped} bad lines",  # type: ignore[attr-defined]
+        highlight=False,
+        soft_wrap=True,
+    )
+    if counts.skipped and not counts.stored:  # type: ignore[attr-defined]
+        raise typer.Exit(1)

@@ -19,7 +19,6 @@ import sqlite3
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, event
@@ -29,6 +28,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import Executable
+
+from filmshelf.storage.files import make_private_sqlite_file, sqlite_file_path
 
 _SQLITE = sqlite_dialect.dialect(paramstyle="named")
 
@@ -273,9 +274,9 @@ class SQLiteDatabase:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file_path(url)
+        if path is not None:
+            make_private_sqlite_file(path)  # 0600, with its -wal and -shm (issue 9 §1.4)
         self.engine: Engine = create_sync_engine(url, pool_size=8, max_overflow=8)
         event.listen(self.engine, "connect", _sqlite_pragmas)
         self._reader: _SyncConn | None = None

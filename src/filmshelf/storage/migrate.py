@@ -8,6 +8,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from filmshelf.storage.files import make_private_sqlite_file, sqlite_file_path
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -21,7 +23,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database schema up to `revision`."""
+    """Bring the database schema up to `revision` (an SQLite file is created 0600 first)."""
+    path = sqlite_file_path(url)
+    if path is not None:
+        make_private_sqlite_file(path)
     command.upgrade(alembic_config(url), revision)
 
 

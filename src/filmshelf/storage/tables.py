@@ -88,9 +88,11 @@ access_tokens = Table(
 web_sessions = Table(
     "web_sessions",
     metadata,
-    Column("key", String(128), primary_key=True),
+    # SHA-256 (hex) of the session id; the id itself lives only in the browser's cookie.
+    Column("key_hash", String(64), primary_key=True),
     Column("value", LargeBinary, nullable=False),
     Column("expires_at", Float, nullable=True),
+    Index("ix_web_sessions_expires_at", "expires_at"),
 )
 
 login_throttle = Table(
@@ -101,6 +103,7 @@ login_throttle = Table(
     Column("failures", Integer, nullable=False),
     Column("locked_until", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    Index("ix_login_throttle_updated_at", "updated_at"),
 )
 
 
@@ -220,6 +223,26 @@ v3_sessions = Table(
     Column("access_jti", String(24), nullable=True, index=True),
     Column("created_at", Float, nullable=False),
     Column("revoked_at", Float, nullable=True),
+)
+
+# --- upstream read-through store (FILMSHELF_UPSTREAM_URL) ----------------------------------------
+# One row per catalog read answered by the upstream: path + normalised query -> the answer.
+upstream_answers = Table(
+    "upstream_answers",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),  # SHA-256 hex of "path?query"
+    Column("path", String(256), nullable=False),
+    Column("query", Text, nullable=False, server_default=""),
+    # The title a /3/movie/{id}... or /3/tv/{id}... path belongs to (NULL for other paths), and
+    # whether the path is that title's details: a stored 200 there makes it an upstream title.
+    Column("media_type", String(8), nullable=True),
+    Column("media_id", Integer, nullable=True),
+    Column("details", Boolean, nullable=False, server_default="0"),
+    Column("status", Integer, nullable=False),  # 200, or 404 (TMDB code 34)
+    Column("body", LargeBinary, nullable=False),  # the JSON body as received
+    Column("etag", String(256), nullable=True),
+    Column("fetched_at", Float, nullable=False),
+    Index("ix_upstream_answers_title", "media_type", "media_id"),
 )
 
 # --- v3 guest sessions ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Every state change is a POST carrying Litestar's CSRF token and answered with 30
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -35,9 +36,16 @@ def page(name: str, status_code: int = 200, **context: Any) -> Template:
     return Template(template_name=name, context=context, status_code=status_code)
 
 
+# A path on this site as it may appear in a Location header: printable ASCII without spaces
+# (RFC 3986 characters and '%' escapes). Anything else -- control characters, CR/LF, non-Latin-1
+# text that the server cannot put in a header -- is refused, not repaired.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\x21-\x5b\x5d-\x7e]*")
+MAX_NEXT_LENGTH = 2048
+
+
 def local_path(candidate: str | None) -> str:
     """`candidate` if it is a path on this site, else "/" (no open redirect through ?next=)."""
-    if not candidate or not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate:
+    if not candidate or len(candidate) > MAX_NEXT_LENGTH or not _LOCAL_PATH.fullmatch(candidate):
         return "/"
     parts = urlsplit(candidate)
     return "/" if parts.scheme or parts.netloc else candidate
@@ -71,11 +79,19 @@ class SignInPages(Controller):
         client_ip = request.client.host if request.client else None
         try:
             account = await users.sign_in(
-                services.db, username=username, password=password, client_ip=client_ip, now=services.clock.now()
+                services.db,
+                hasher=services.hasher,
+                username=username,
+                password=password,
+                client_ip=client_ip,
+                now=services.clock.now(),
             )
         except users.SignInThrottled as exc:
-            message = f"Too many failed sign-ins. Try again in {int(exc.retry_after) + 1} seconds."
-            return page("login.html.j2", 429, next=next_path, error=message, username=username)
+            wait = int(exc.retry_after) + 1
+            message = f"Too many sign-in attempts. Try again in {wait} seconds."
+            response = page("login.html.j2", 429, next=next_path, error=message, username=username)
+            response.headers["Retry-After"] = str(wait)
+            return response
         except users.SignInRefused:
             message = "Invalid username or password."
             return page("login.html.j2", 401, next=next_path, error=message, username=username)

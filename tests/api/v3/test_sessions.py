@@ -99,7 +99,15 @@ def test_revoking_the_v4_token_ends_the_session(server: LiveServer, app_creds: A
     # A session converted from another token lives on ...
     assert account_status(server, app_creds, other.session_id) == 200
     # ... until a password change revokes every token of the account.
-    server.call(users.change_password(server.services.db, account_id=alice.id, password="a new horse battery", now=1.0))
+    server.call(
+        users.change_password(
+            server.services.db,
+            hasher=server.services.hasher,
+            account_id=alice.id,
+            password="a new horse battery",
+            now=1.0,
+        )
+    )
     assert account_status(server, app_creds, other.session_id) == 401
 
 

@@ -350,5 +350,13 @@ def test_password_change_revokes_tokens(server: LiveServer, app_creds: AppCreds,
     from filmshelf.accounts.users import change_password
 
     access = server.sign_in(alice, app_creds)
-    server.call(change_password(server.services.db, account_id=alice.id, password="a brand new passphrase", now=1.0))
+    server.call(
+        change_password(
+            server.services.db,
+            hasher=server.services.hasher,
+            account_id=alice.id,
+            password="a brand new passphrase",
+            now=1.0,
+        )
+    )
     assert error(server.client.post("/4/auth/request_token", headers=bearer(access))) == (401, 35)

@@ -163,6 +163,7 @@ async def _validate_with_login(
     # Several short transactions around a password hash: see sessions.validate_with_login.
     expires_at = await sessions.validate_with_login(
         services.db,
+        hasher=services.hasher,
         app=caller.app,
         request_token=request_token,
         username=username,

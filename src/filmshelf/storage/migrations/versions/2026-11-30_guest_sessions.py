@@ -1,7 +1,7 @@
 """v3 guest sessions and their ratings
 
 Revision ID: v3_0003
-Revises: 0002
+Revises: up_0003
 Create Date: 2026-11-30 03:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "v3_0003"
-down_revision = "0002"
+down_revision = "up_0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,312 @@
+"""Every mistake at the command line: one or two lines saying what is wrong and what to do, a non-zero exit,
+never a traceback (issue 9 §3). Run in process through Typer's CliRunner (no server), except where the real
+`python -m filmshelf` entry point itself is what is tested.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from typer.testing import Result
+
+from filmshelf import __version__
+from tests.cli.support import Cli
+
+
+def short_failure(result: Result, code: int, *fragments: str) -> None:
+    """Exit `code`, one or two lines on stderr starting `error:`, each fragment in them, nothing on stdout."""
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == code, (result.exit_code, result.output)
+    assert 1 <= len(lines) <= 2 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result.stderr)
+    assert result.stdout == ""
+
+
+def in_use_port() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+# --- the command itself -------------------------------------------------------------------------------------
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout == f"filmshelf {__version__}\n"
+
+
+COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["users", "create"], ["users", "list"], ["apps", "create"]]
+COMMANDS += [["apps", "list"], ["catalog"], ["catalog", "import"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "filmshelf")
+def test_help_shows_flags_as_flags(cli: Cli, command: list[str]) -> None:
+    text = cli(*command, "--help").stdout
+    # Typer's rich help showed `<bool>` after every flag, as if it took a value, and `--demo --no-demo`.
+    assert "<bool>" not in text and "--no-" not in text, text
+    options = [line.strip() for line in text.splitlines() if line.strip().startswith("--")]
+    assert options and not any(re.search(r"<[A-Za-z]", line) for line in options), options
+    flags = {"serve": ["--demo"], "apps create": ["--json"], "users create": ["--password-stdin"]}
+    flags |= {"catalog import": ["--sample"], "": ["--version"]}
+    for flag in ["--help", *flags.get(" ".join(command), [])]:
+        line = next(line for line in text.splitlines() if line.strip().startswith(flag))
+        after = line.strip()[len(flag) :]
+        assert after.startswith("  ") and not after.strip().isupper(), line  # help text follows, no metavar
+    if command == ["serve"]:
+        assert "--port PORT" in text and "1<=x<=65535" in text and "--workers N" in text
+
+
+# --- configuration ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url", ["mysql://root@localhost/films", "postgresql://postgres@127.0.0.1:99999/films", "sqlite://films.db"]
+)
+@pytest.mark.parametrize("command", [["users", "list"], ["db", "upgrade"], ["serve"]], ids=" ".join)
+def test_malformed_database_url(cli: Cli, url: str, command: list[str]) -> None:
+    short_failure(cli(*command, FILMSHELF_DATABASE_URL=url), 2, "FILMSHELF_DATABASE_URL=", "use sqlite:///PATH")
+    assert list(cli.folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FILMSHELF_RATE_LIMIT", "fast"),
+        ("FILMSHELF_RATE_LIMIT_BURST", "1e3"),
+        ("FILMSHELF_HEADER_TIMEOUT", "soon"),
+        ("FILMSHELF_BODY_TIMEOUT", "-5"),
+        ("FILMSHELF_MAX_CONNECTIONS", "many"),
+    ],
+)
+@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"]], ids=" ".join)
+def test_non_numbers_in_numeric_variables(cli: Cli, name: str, value: str, command: list[str]) -> None:
+    short_failure(cli(*command, **{name: value}), 2, f"configuration: {name} must be", repr(value))
+    assert list(cli.folder.iterdir()) == []  # refused before anything was created
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--port", "0"], "'--port'"),
+        (["--port", "65536"], "'--port'"),
+        (["--port", "http"], "'--port'"),
+        (["--workers", "0"], "'--workers'"),
+    ],
+)
+def test_serve_option_out_of_range(cli: Cli, args: list[str], fragment: str) -> None:
+    short_failure(cli("serve", *args), 2, "Invalid value for " + fragment, "see `filmshelf serve --help`")
+    assert list(cli.folder.iterdir()) == []
+
+
+def test_workers_above_one_need_postgresql(cli: Cli) -> None:
+    short_failure(cli("serve", "--workers", "2"), 2, "--workers above 1 needs PostgreSQL", "--workers 1")
+
+
+def test_missing_folders(cli: Cli) -> None:
+    missing = cli.folder / "no" / "such"
+    result = cli("db", "upgrade", FILMSHELF_DATA_DIR=str(missing / "data"))
+    short_failure(result, 2, f"the folder {missing} does not exist", "FILMSHELF_DATA_DIR")
+    result = cli("serve", FILMSHELF_DATABASE_URL=f"sqlite:///{missing}/films.sqlite3")
+    short_failure(result, 1, f"the folder {missing} for the SQLite database does not exist", "create it")
+    assert not (cli.folder / "no").exists()
+
+
+# --- a database that is not there ----------------------------------------------------------------------------
+NOT_CREATING = [
+    ["users", "list"],
+    ["users", "create", "carol", "--password-stdin"],
+    ["apps", "list"],
+    ["apps", "create", "--owner", "carol", "--name", "App"],
+    ["catalog", "import", "--sample"],
+]
+
+
+@pytest.mark.parametrize("command", NOT_CREATING, ids=lambda c: " ".join(c[:2]))
+def test_commands_run_elsewhere_create_nothing_and_say_where_they_looked(cli: Cli, command: list[str]) -> None:
+    result = cli(*command, stdin="a long enough password\n")
+    looked = str(cli.folder / "var" / "filmshelf.sqlite3")
+    short_failure(result, 1, f"no filmshelf database at {looked}", "FILMSHELF_DATABASE_URL is unset", "db upgrade")
+    assert list(cli.folder.iterdir()) == []
+    named = cli.folder / "elsewhere.sqlite3"
+    result = cli(*command, stdin="a long enough password\n", FILMSHELF_DATABASE_URL=f"sqlite:///{named}")
+    short_failure(result, 1, f"no filmshelf database at {named} (from FILMSHELF_DATABASE_URL)")
+    assert list(cli.folder.iterdir()) == []
+
+
+def test_a_database_without_filmshelf_tables_or_not_a_database(cli: Cli) -> None:
+    empty = cli.folder / "empty.sqlite3"
+    sqlite3.connect(empty).close()
+    short_failure(cli("users", "list", FILMSHELF_DATABASE_URL=f"sqlite:///{empty}"), 1, "holds no filmshelf tables")
+    garbage = cli.folder / "garbage.sqlite3"
+    garbage.write_bytes(b"this is not a database, just text " * 100)
+    result = cli("users", "list", FILMSHELF_DATABASE_URL=f"sqlite:///{garbage}")
+    short_failure(result, 1, f"{garbage} cannot be used as an SQLite database")
+
+
+def test_serve_and_db_upgrade_create_it_and_then_the_others_find_it(cli: Cli) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("users", "create", "carol", "--password-stdin", stdin="a long enough password\n").exit_code == 0
+    listed = cli("users", "list", COLUMNS="200")
+    assert listed.exit_code == 0 and "carol" in listed.stdout
+
+
+def test_db_upgrade_creates_the_data_folder_also_when_the_secret_comes_from_the_environment(cli: Cli) -> None:
+    result = cli("db", "upgrade", FILMSHELF_SECRET_KEY="s" * 40)
+    assert result.exit_code == 0, result.output
+    data_dir = cli.folder / "var"
+    assert (data_dir / "filmshelf.sqlite3").is_file() and data_dir.stat().st_mode & 0o777 == 0o700
+    assert not (data_dir / "secret_key").exists()  # the secret is the environment's
+
+
+def test_apps_create_needs_the_servers_secret(cli: Cli) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("users", "create", "carol", "--password-stdin", stdin="a long enough password\n").exit_code == 0
+    (cli.folder / "var" / "secret_key").unlink()
+    result = cli("apps", "create", "--owner", "carol", "--name", "App")
+    short_failure(result, 2, "no secret key", str(cli.folder / "var" / "secret_key"), "FILMSHELF_SECRET_KEY")
+    assert not (cli.folder / "var" / "secret_key").exists()  # not quietly replaced by a new one
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [("", "needs a name"), ("   ", "needs a name"), ("tab\there", "control characters"), ("x" * 129, "at most 128")],
+)
+def test_apps_create_refuses_a_bad_name(cli: Cli, name: str, fragment: str) -> None:
+    short_failure(cli("apps", "create", "--owner", "carol", "--name", name), 2, "--name: ", fragment, '--name "')
+
+
+def test_apps_create_unknown_owner(cli: Cli) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    short_failure(cli("apps", "create", "--owner", "nobody", "--name", "App"), 1, "no such user: nobody")
+
+
+# --- the port --------------------------------------------------------------------------------------------------
+def test_a_busy_port_is_reported_before_any_credentials(cli: Cli) -> None:
+    with in_use_port() as busy:
+        port = busy.getsockname()[1]
+        result = cli("serve", "--demo", "--port", str(port))
+    short_failure(result, 1, f"port {port} on 127.0.0.1 is already in use", "--port")
+    assert not (cli.folder / "var" / "demo.json").exists()  # no demo user was made, nothing was printed
+
+
+def test_an_address_that_is_not_here(cli: Cli) -> None:
+    short_failure(cli("serve", "--host", "no-such-host.invalid"), 1, "cannot listen on 'no-such-host.invalid'")
+
+
+# --- catalog import ----------------------------------------------------------------------------------------------
+@pytest.fixture
+def upgraded(cli: Cli) -> Cli:
+    assert cli("db", "upgrade").exit_code == 0
+    return cli
+
+
+def test_import_refuses_a_file_that_is_not_what_it_claims(upgraded: Cli) -> None:
+    folder = upgraded.folder
+    (folder / "plain.json.gz").write_text('{"id": 1, "original_title": "x"}\n')
+    (folder / "table.csv").write_text("id,title\n1,x\n")
+    (folder / "array.json").write_text('[{"id": 1, "original_title": "x"}]\n')
+    (folder / "empty.jsonl").write_text("\n\n")
+    (folder / "broken.gz").write_bytes(b"\x1f\x8b" + b"not really gzip" * 10)
+    expected = {
+        "plain.json.gz": "its name ends .gz but it is not gzip-compressed",
+        "table.csv": "it is not JSON lines",
+        "array.json": "it is not JSON lines",
+        "empty.jsonl": "it holds no lines",
+        "broken.gz": "it is not a readable gzip file",
+    }
+    for name, reason in expected.items():
+        result = upgraded("catalog", "import", str(folder / name))
+        short_failure(result, 1, f"{folder / name} is not an import file: {reason}", "nothing was imported")
+    # A good file given with a wrong one: nothing is imported at all.
+    good = folder / "good.jsonl"
+    good.write_text('{"id": 10000001, "original_title": "Synthetic good title", "popularity": 1.0}\n')
+    short_failure(upgraded("catalog", "import", str(good), str(folder / "table.csv")), 1, "table.csv")
+    result = upgraded("catalog", "import", str(good), COLUMNS="200")
+    assert result.exit_code == 0 and "added 1, updated 0, unchanged 0, skipped 0" in result.stdout
+
+
+def test_import_fails_when_nothing_could_be_imported(upgraded: Cli) -> None:
+    bad = upgraded.folder / "bad.jsonl"
+    bad.write_text('{"id": 10000001}\n{"title": "no id"}\n')
+    result = upgraded("catalog", "import", str(bad), COLUMNS="200")
+    assert result.exit_code == 1 and "skipped 2 (bad lines)" in result.stdout
+    assert "error: nothing could be imported" in result.stderr
+    assert result.stderr.count("bad line ") == 2
+
+
+def test_import_of_a_damaged_gzip_keeps_what_it_read_and_fails(upgraded: Cli) -> None:
+    lines = b"".join(
+        b'{"id": %d, "original_title": "Synthetic damaged-file title %d", "popularity": 1.0}\n' % (10_000_001 + i, i)
+        for i in range(5000)
+    )
+    packed = gzip.compress(lines)
+    damaged = upgraded.folder / "damaged.json.gz"
+    damaged.write_bytes(packed[: len(packed) // 2])
+    result = upgraded("catalog", "import", str(damaged), "--batch-size", "100", COLUMNS="200")
+    assert result.exit_code == 1 and "could not be read to the end" in result.stderr
+    assert "cannot read further" in result.stderr
+    added = int(result.stdout.split("added ")[1].split(",")[0])
+    assert 0 < added < 5000
+
+
+# --- the real entry point ---------------------------------------------------------------------------------------
+def test_the_console_script_prints_the_same_short_lines(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FILMSHELF_")}
+    env["FILMSHELF_DATABASE_URL"] = "oracle://scott@tiger/films"
+    result = subprocess.run(
+        [sys.executable, "-m", "filmshelf", "users", "list"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: configuration: FILMSHELF_DATABASE_URL='oracle://scott@tiger/films'")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(json.dumps(result.stderr))  # plain text, no rich box
+    assert "Traceback" not in result.stderr and "╭" not in result.stderr
+
+
+# --- PostgreSQL that is not there (the messages come from the server's answers) ------------------------------------
+@pytest.fixture
+def pg_server() -> str:
+    """`postgresql://USER@HOST:PORT` of the test server (no database part)."""
+    from tests.conftest import IN_CI, PG_ADMIN_URL
+
+    server = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql+asyncpg://", "postgresql://")
+    parts = urlsplit(server)
+    try:
+        socket.create_connection((parts.hostname or "localhost", parts.port or 5432), timeout=5).close()
+    except OSError as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL at {server} is required in CI: {exc!r}")
+        pytest.skip(f"PostgreSQL not reachable at {server}: {exc!r}")
+    return server
+
+
+@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"], ["users", "list"]], ids=" ".join)
+def test_a_postgresql_database_that_does_not_exist(cli: Cli, pg_server: str, command: list[str]) -> None:
+    name = f"filmshelf_never_created_{os.getpid()}"
+    result = cli(*command, FILMSHELF_DATABASE_URL=f"{pg_server}/{name}", FILMSHELF_SECRET_KEY="k" * 40)
+    parts = urlsplit(pg_server)
+    createdb = f"createdb -h {parts.hostname} -p {parts.port or 5432} -U {parts.username} {name}"
+    short_failure(result, 1, f"has no database '{name}'", createdb)
+
+
+def test_an_unknown_postgresql_role(cli: Cli, pg_server: str) -> None:
+    parts = urlsplit(pg_server)
+    url = f"postgresql://no_such_role_here@{parts.hostname}:{parts.port or 5432}/postgres"
+    short_failure(cli("users", "list", FILMSHELF_DATABASE_URL=url), 1, "refused role 'no_such_role_here'", "createuser")
+
+
+def test_an_unreachable_postgresql_server(cli: Cli) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # bound, never listening: connections are refused
+        result = cli("users", "list", FILMSHELF_DATABASE_URL=f"postgresql://postgres@127.0.0.1:{port}/films")
+    short_failure(result, 1, f"cannot reach PostgreSQL at 127.0.0.1:{port}", "is the server running")
