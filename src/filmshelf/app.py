@@ -45,6 +45,7 @@ from filmshelf.settings import Settings
 from filmshelf.storage.engine import Database, open_database
 from filmshelf.web.pages import ApprovalPages, HomePage, SignInPages
 from filmshelf.web.session_store import DatabaseStore, RotatingSessionConfig
+from filmshelf.web.v3_approval import V3ApprovalPages
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 
@@ -113,7 +114,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
     # Sessions and CSRF exist only for the pages: the bearer-token API never pays for them.
     pages = Router(
         path="/",
-        route_handlers=[SignInPages, ApprovalPages, HomePage],
+        route_handlers=[SignInPages, ApprovalPages, V3ApprovalPages, HomePage],
         response_headers=PAGE_HEADERS,
         include_in_schema=False,
         middleware=[session_config.middleware, DefineMiddleware(CSRFMiddleware, config=csrf_config)],
