@@ -48,6 +48,7 @@ from filmshelf.web.common import PageThrottle
 from filmshelf.web.pages import ApprovalPages, HomePage, SignInPages
 from filmshelf.web.session_store import DatabaseStore, RotatingSessionConfig
 from filmshelf.web.site import PAGE_CONTROLLERS, StaticFiles, configure_templates, page_headers, page_router_options
+from filmshelf.web.v3_approval import V3ApprovalPages
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 
@@ -125,7 +126,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
     # Sessions and CSRF exist only for the pages: the bearer-token API never pays for them.
     pages = Router(
         path="/",
-        route_handlers=[SignInPages, ApprovalPages, HomePage, *PAGE_CONTROLLERS],
+        route_handlers=[SignInPages, ApprovalPages, V3ApprovalPages, HomePage, *PAGE_CONTROLLERS],
         response_headers=page_headers(),
         include_in_schema=False,
         middleware=[session_config.middleware, DefineMiddleware(CSRFMiddleware, config=csrf_config)],

@@ -1,11 +1,13 @@
 """SQL for v3 request tokens and v3 sessions (rows keyed by the SHA-256 of the secret, never the secret).
 
-State changes are compare-and-set UPDATEs (`new` -> `validated` -> `used`), so a request token
-validates once and makes at most one session however many requests race on it.
+State changes are compare-and-set UPDATEs (`new` -> `validated` -> `used`, or `new` -> `denied` on
+the approval page), so a request token is decided once and makes at most one session however many
+requests race on it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, delete, false, insert, or_, select, update
@@ -48,6 +50,46 @@ async def validate_request_token(conn: Conn, *, token_hash: str, app_id: int, ac
             v3_request_tokens.c.expires_at > now,
         )
         .values(state="validated", account_id=account_id)
+    )
+    return await conn.run(stmt) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class RequestTokenOfApp:
+    """A v3 request token as the approval page needs it: its state, expiry and live app's API key."""
+
+    state: str
+    expires_at: float
+    app_id: int
+    api_key: str
+
+
+async def request_token_of_app(conn: Conn, token_hash: str) -> RequestTokenOfApp | None:
+    """The request token with the API key of its app, or None (unknown token, or its app revoked)."""
+    stmt = (
+        select(v3_request_tokens.c.state, v3_request_tokens.c.expires_at, apps.c.id, apps.c.api_key)
+        .join(apps, and_(apps.c.id == v3_request_tokens.c.app_id, apps.c.revoked_at.is_(None)))
+        .where(v3_request_tokens.c.token_hash == token_hash)
+    )
+    row = await conn.row(stmt)
+    if row is None:
+        return None
+    return RequestTokenOfApp(
+        state=str(row.state), expires_at=float(row.expires_at), app_id=int(row.id), api_key=str(row.api_key)
+    )
+
+
+async def deny_request_token(conn: Conn, *, token_hash: str, app_id: int, now: float) -> bool:
+    """Mark a new, unexpired token of `app_id` denied (it can never make a session); False if it was not."""
+    stmt = (
+        update(v3_request_tokens)
+        .where(
+            v3_request_tokens.c.token_hash == token_hash,
+            v3_request_tokens.c.app_id == app_id,
+            v3_request_tokens.c.state == "new",
+            v3_request_tokens.c.expires_at > now,
+        )
+        .values(state="denied")
     )
     return await conn.run(stmt) == 1
 

@@ -216,7 +216,7 @@ v3_request_tokens = Table(
     Column("token_hash", String(64), primary_key=True),  # SHA-256 of the 40-hex token
     Column("app_id", Integer, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
     Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True),
-    Column("state", String(16), nullable=False),  # new | validated | used
+    Column("state", String(16), nullable=False),  # new | validated | used | denied
     Column("expires_at", Float, nullable=False),
 )
 
