@@ -14,7 +14,7 @@ TEST_STAMP := $(VENV)/.test-$(PINS)
 BENCH_STAMP := $(VENV)/.bench-$(PINS)
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: help run test bench lint check install chromium js-clients clean
+.PHONY: help run test bench lint check install chromium a11y js-clients clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -46,12 +46,17 @@ chromium: ## Install Debian's chromium for the browser tests when missing (needs
 	  else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests need it)"; fi; \
 	fi
 
+a11y: ## Install axe-core from npm for the browser tests' accessibility check (tests/web/a11y)
+	@command -v npm >/dev/null || (apt-get install -y -qq npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq npm))
+	@stamp=tests/web/a11y/node_modules/.installed-$$(sha1sum tests/web/a11y/package-lock.json | cut -c1-12); \
+	if [ ! -f "$$stamp" ]; then (cd tests/web/a11y && npm ci --no-audit --no-fund --silent) && touch "$$stamp"; fi
+
 js-clients: ## Install the pinned JavaScript clients the client tests drive (npm ci in tests/clients/js)
 	@command -v npm >/dev/null || { echo "npm missing: the JavaScript client tests need Node.js 20+"; exit 0; }; \
 	cd tests/clients/js && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
 	  npm ci --prefer-offline --no-audit --no-fund --loglevel=error; }
 
-test: $(TEST_STAMP) chromium js-clients ## Run the whole test suite (SQLite, PostgreSQL, browser)
+test: $(TEST_STAMP) chromium a11y js-clients ## Run the whole test suite (SQLite, PostgreSQL, browser)
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP) ## ruff and mypy

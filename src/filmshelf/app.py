@@ -9,11 +9,11 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import ResponseHeader
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -27,6 +27,7 @@ from filmshelf.api.envelope import (
     recursion_error_handler,
 )
 from filmshelf.api.front_door import FrontDoor
+from filmshelf.api.openapi_errors import document_errors
 from filmshelf.api.public_api import FormBodies, PublicApi
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
 from filmshelf.api.v3.authentication import V3AuthenticationController
@@ -43,23 +44,31 @@ from filmshelf.ratelimit import build_limiter
 from filmshelf.services import Services
 from filmshelf.settings import Settings
 from filmshelf.storage.engine import Database, open_database
+from filmshelf.web.common import PageThrottle
 from filmshelf.web.pages import ApprovalPages, HomePage, SignInPages
 from filmshelf.web.session_store import DatabaseStore, RotatingSessionConfig
+from filmshelf.web.site import PAGE_CONTROLLERS, StaticFiles, configure_templates, page_headers, page_router_options
 from filmshelf.web.v3_approval import V3ApprovalPages
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 
-# Pages that hold a sign-in form or an Approve button: no framing, no Referer, no third parties.
-PAGE_HEADERS = [
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-    ResponseHeader(
-        name="Content-Security-Policy",
-        value="default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-    ),
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="Cache-Control", value="no-store"),
-]
+# Every page: no framing, no Referer, nothing from third parties (web/site.py: page_headers).
+PAGE_HEADERS = page_headers()
+
+
+class DocumentedJson(JsonRenderPlugin):
+    """/schema/openapi.json: the same document as /openapi.json, with each operation's TMDB codes."""
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return self.render_json(request, documented_openapi(request.app))
+
+
+def documented_openapi(app: Litestar) -> dict[str, Any]:
+    """The OpenAPI document with error responses per operation (built once per app)."""
+    cached: dict[str, Any] | None = getattr(app.state, "openapi_documented", None)
+    if cached is None:
+        cached = app.state.openapi_documented = document_errors(app.openapi_schema.to_schema())
+    return cached
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Litestar:
@@ -81,6 +90,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
 
         services.upstream = Upstream(settings, database, services.clock)
 
+    page_throttle = PageThrottle(settings.redis_url)
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         try:
@@ -88,6 +99,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
         finally:
             if limiter is not None:
                 await limiter.buckets.close()
+            await page_throttle.buckets.close()
             if services.upstream is not None:
                 await services.upstream.aclose()
             if db is None:
@@ -95,7 +107,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
 
     @get("/openapi.json", include_in_schema=False, sync_to_thread=False)
     def openapi_document(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-        return Response(request.app.openapi_schema.to_schema(), media_type="application/json")
+        return Response(documented_openapi(request.app), media_type="application/json")
 
     session_config = RotatingSessionConfig(
         key="filmshelf_session",
@@ -114,10 +126,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
     # Sessions and CSRF exist only for the pages: the bearer-token API never pays for them.
     pages = Router(
         path="/",
-        route_handlers=[SignInPages, ApprovalPages, V3ApprovalPages, HomePage],
-        response_headers=PAGE_HEADERS,
+        route_handlers=[SignInPages, ApprovalPages, V3ApprovalPages, HomePage, *PAGE_CONTROLLERS],
+        response_headers=page_headers(),
         include_in_schema=False,
         middleware=[session_config.middleware, DefineMiddleware(CSRFMiddleware, config=csrf_config)],
+        **page_router_options(),
     )
     app = Litestar(
         route_handlers=[
@@ -133,6 +146,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             CatalogController,
             ReferenceController,
             pages,
+            StaticFiles,
             openapi_document,
         ],
         lifespan=[lifespan],
@@ -143,21 +157,28 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             Exception: internal_error_handler,
         },
         stores={"sessions": DatabaseStore(database, services.clock)},
-        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=configure_templates
+        ),
         openapi_config=OpenAPIConfig(
             title="filmshelf (TMDB API v4)",
             version=__version__,
-            description="TMDB API version 4 (AUTH, ACCOUNT, LISTS) and the v3 calls v4 clients need.",
+            description=(
+                "TMDB API version 4 (AUTH, ACCOUNT, LISTS) and the v3 calls clients need. Errors are TMDB's "
+                "`{success, status_code, status_message}`; each operation lists the status codes it can answer."
+            ),
             servers=[Server(url=settings.public_url)],
             components=Components(security_schemes={"bearerAuth": SecurityScheme(type="http", scheme="bearer")}),
             security=[{"bearerAuth": []}],
-            render_plugins=[],
+            render_plugins=[DocumentedJson()],
             path="/schema",
+            use_handler_docstrings=True,
         ),
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
     app.state.services = services
+    app.state.page_throttle = page_throttle
     # The per-IP limit must see every API request, unknown paths included, before any routing or
     # parsing work is spent on it; outside it only the public API's transport headers (CORS,
     # content type, caching) and preflights, so that even a 429 is readable by a browser app.

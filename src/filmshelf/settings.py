@@ -108,6 +108,9 @@ class Settings:
     upstream_ttl: float = DEFAULT_UPSTREAM_TTL
     upstream_mode: str = "online"
     upstream_prefer: str = "local"
+    # FILMSHELF_SIGNUP=open lets anyone create an account on /signup; closed (the default) leaves
+    # account creation to `filmshelf users create` and administrators.
+    signup_open: bool = False
 
     def __post_init__(self) -> None:
         if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
@@ -194,6 +197,7 @@ class Settings:
             "rate_limit_per_second": limit,
             "rate_limit_burst": _number(env, "FILMSHELF_RATE_LIMIT_BURST", limit * 2, minimum=0, maximum=2_000_000),
             "log_requests": _flag(env, "FILMSHELF_ACCESS_LOG"),
+            "signup_open": _signup(env.get("FILMSHELF_SIGNUP", "closed")),
             "header_timeout": _number(env, "FILMSHELF_HEADER_TIMEOUT", 10.0, minimum=0.1, maximum=3600.0),
             "body_timeout": _number(env, "FILMSHELF_BODY_TIMEOUT", 30.0, minimum=0.1, maximum=3600.0),
             "keep_alive_timeout": _number(env, "FILMSHELF_KEEP_ALIVE_TIMEOUT", 5.0, minimum=0.1, maximum=3600.0),
@@ -371,6 +375,13 @@ def _seconds(raw: str | None, default: float, name: str) -> float:
         return float(raw.strip())
     except ValueError:
         raise SettingsError(f"{name} must be a number of seconds, not {raw.strip()[:20]!r}") from None
+
+
+def _signup(value: str) -> bool:
+    """FILMSHELF_SIGNUP: `open` or `closed`."""
+    if value.strip().lower() not in {"open", "closed", ""}:
+        raise SettingsError(f"FILMSHELF_SIGNUP must be open or closed, not {value!r}")
+    return value.strip().lower() == "open"
 
 
 def load_or_create_secret(data_dir: Path) -> str:

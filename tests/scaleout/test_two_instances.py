@@ -169,3 +169,27 @@ def test_workers_flag_serves_on_postgresql(env: dict[str, str]) -> None:
         assert {r.status_code for r in responses} == {404}
     finally:
         instance.stop()
+
+
+def test_revoking_an_approved_app_on_one_instance_ends_it_on_the_other(
+    pair: tuple[Instance, Instance, dict[str, str]],
+) -> None:
+    first, second, app_headers = pair
+    token = first.client.post("/4/auth/request_token", headers=app_headers).json()["request_token"]
+    approve_in_browser(first, token)
+    access = second.client.post("/4/auth/access_token", headers=app_headers, json={"request_token": token})
+    user = {"Authorization": f"Bearer {access.json()['access_token']}"}
+    assert second.client.post("/4/list", headers=user, json={"name": "Before"}).status_code == 201
+    with httpx.Client(base_url=first.url, timeout=30) as browser:
+        login = browser.get("/login")
+        browser.post(
+            "/login",
+            data={"username": "alice", "password": PASSWORD, "next": "/", "_csrf_token": CSRF.findall(login.text)[0]},
+        )
+        page = browser.get("/account/access")
+        action = re.search(r'action="(/account/access/\d+/revoke)"', page.text)
+        assert action, page.text
+        revoked = browser.post(action.group(1), data={"_csrf_token": CSRF.findall(page.text)[0]})
+        assert revoked.status_code == 303
+    refused = second.client.post("/4/list", headers=user, json={"name": "After"})
+    assert refused.status_code == 401 and refused.json()["status_code"] == 35

@@ -239,3 +239,31 @@ async def lists_page(conn: Conn, *, account_id: int, page: int) -> Page[ListSumm
         for row in found
     ]
     return Page(page=page, total_results=total, rows=summaries)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleState:
+    """What one account has done with one title: the heart, the bookmark and the stars."""
+
+    favorite: bool
+    watchlist: bool
+    rating: float | None
+
+
+async def title_state(conn: Conn, *, account_id: int, media_type: str, media_id: int) -> TitleState:
+    """The account's favorite / watchlist / rating state of one title."""
+    favorite, on_watchlist, rating = await rows.title_state(
+        conn, account_id=account_id, media_type=media_type, media_id=media_id
+    )
+    return TitleState(favorite=favorite, watchlist=on_watchlist, rating=rating)
+
+
+MAX_LIST_CHOICES = 500
+
+
+async def list_choices(conn: Conn, *, account_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the account's lists, newest first (at most MAX_LIST_CHOICES), for "add to list"."""
+    return [
+        (int(row.id), str(row.name))
+        for row in await rows.list_choices(conn, account_id=account_id, limit=MAX_LIST_CHOICES)
+    ]

@@ -60,6 +60,9 @@ class Account:
     iso_639_1: str
     iso_3166_1: str
     include_adult: bool
+    is_admin: bool = False
+    disabled: bool = False
+    session_generation: int = 0
 
     @property
     def gravatar_hash(self) -> str:
@@ -77,15 +80,30 @@ class Account:
             iso_639_1=row.iso_639_1,
             iso_3166_1=row.iso_3166_1,
             include_adult=bool(row.include_adult),
+            is_admin=bool(row.is_admin),
+            disabled=bool(row.disabled),
+            session_generation=int(row.session_generation),
         )
 
 
 async def create_account(
-    db: Database, *, hasher: passwords.Hasher, username: str, password: str, now: float, name: str = ""
+    db: Database,
+    *,
+    hasher: passwords.Hasher,
+    username: str,
+    password: str,
+    now: float,
+    name: str = "",
+    admin: bool | None = None,
 ) -> Account:
-    """Create an account; raise UsernameRejected or passwords.PasswordRejected."""
+    """Create an account; raise UsernameRejected or passwords.PasswordRejected.
+
+    `admin=None` makes the account an administrator only if it is the first one.
+    """
     if not USERNAME.fullmatch(username):
         raise UsernameRejected("usernames are 2-32 letters, digits, '_', '.' or '-'")
+    if len(name) > 128 or "\x00" in name:
+        raise UsernameRejected("display names have at most 128 characters")
     passwords.check_policy(password)
     async with db.read() as conn:
         if await account_rows.account_by_username(conn, username) is not None:
@@ -94,9 +112,12 @@ async def create_account(
     async with db.write() as conn:
         if await account_rows.account_by_username(conn, username) is not None:
             raise UsernameRejected(f"the username {username!r} is taken")
+        is_admin = admin if admin is not None else await account_rows.count_accounts(conn) == 0
         account_id = await account_rows.insert_account(
             conn, object_id=new_object_id(), username=username, name=name, password_hash=password_hash, now=now
         )
+        if is_admin:
+            await account_rows.set_account_flags(conn, account_id=account_id, is_admin=True)
         row = await account_rows.account_by_id(conn, account_id)
     return Account.from_row(row)
 
@@ -157,7 +178,8 @@ async def sign_in(
     except passwords.HasherBusy as exc:
         # Counted but not checked: under a flood of sign-ins a guess is spent without an answer.
         raise SignInThrottled(exc.retry_after) from exc
-    if not ok or row is None:
+    if not ok or row is None or row.disabled:
+        # A disabled account is refused exactly like a wrong password (its state is not revealed).
         raise SignInRefused()
     async with db.write() as conn:
         for key, free in keys:
@@ -173,13 +195,56 @@ async def sign_in(
     return Account.from_row(row)
 
 
-async def change_password(
-    db: Database, *, hasher: passwords.Hasher, account_id: int, password: str, now: float
-) -> None:
-    """Set a new password and revoke every access token of the account."""
+async def change_password(db: Database, *, hasher: passwords.Hasher, account_id: int, password: str, now: float) -> int:
+    """Set a new password, revoke every access token of the account (and so the v3 sessions made
+    from them), and end every browser session; return the new session generation, which the
+    browser that made the change keeps."""
     from filmshelf.storage import auth as auth_rows
 
     new_hash = await hasher.hash(password, patient=True)
     async with db.write() as conn:
         await account_rows.set_password_hash(conn, account_id=account_id, password_hash=new_hash)
         await auth_rows.revoke_account_tokens(conn, account_id=account_id, now=now)
+        return await account_rows.bump_session_generation(conn, account_id=account_id)
+
+
+class PasswordMismatch(Exception):
+    """The current password given to a password change is wrong."""
+
+
+async def change_own_password(
+    db: Database, *, hasher: passwords.Hasher, account_id: int, current_password: str, new_password: str, now: float
+) -> int:
+    """`change_password` after checking the current one (PasswordMismatch); the policy is checked
+    first. HasherBusy when this process is already checking as many passwords as it may."""
+    passwords.check_policy(new_password)
+    async with db.read() as conn:
+        row = await account_rows.account_by_id(conn, account_id)
+    if row is None or not await hasher.verify(row.password_hash, current_password):
+        raise PasswordMismatch()
+    return await change_password(db, hasher=hasher, account_id=account_id, password=new_password, now=now)
+
+
+async def set_disabled(db: Database, *, account_id: int, disabled: bool, now: float) -> bool:
+    """Disable (or enable again) an account; False if there is none.
+
+    Disabling revokes every access token and v3 session of the account and ends its browser
+    sessions, in the database, so every instance refuses them at once. Enabling restores none.
+    """
+    from filmshelf.storage import auth as auth_rows
+    from filmshelf.storage import sessions as session_rows
+
+    async with db.write() as conn:
+        if await account_rows.account_by_id(conn, account_id) is None:
+            return False
+        await account_rows.set_account_flags(conn, account_id=account_id, disabled=disabled)
+        if disabled:
+            await auth_rows.revoke_account_tokens(conn, account_id=account_id, now=now)
+            await session_rows.revoke_account_sessions(conn, account_id=account_id, now=now)
+            await account_rows.bump_session_generation(conn, account_id=account_id)
+    return True
+
+
+async def all_accounts(conn: Conn) -> list[Account]:
+    """Every account, oldest first."""
+    return [Account.from_row(row) for row in await account_rows.all_accounts(conn)]

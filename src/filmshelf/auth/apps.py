@@ -106,6 +106,15 @@ class VerifiedAppTokens:
             return None
         return entry[0]
 
+    def forget(self, *, app_id: int | None = None, owner_id: int | None = None) -> None:
+        """Drop the entries of one app, or of every app of one owner (revoked, rotated, disabled).
+
+        Only this process's memory: other instances drop theirs when the entry's `ttl` runs out.
+        """
+        for token, (app, _) in list(self._entries.items()):
+            if app.id == app_id or app.owner_id == owner_id:
+                self._entries.pop(token, None)
+
     def put(self, token: str, app: App) -> None:
         """Remember a verified token."""
         if len(self._entries) >= self._max:

@@ -17,6 +17,8 @@ import typer
 from rich.table import Table
 
 from filmshelf import __version__
+from filmshelf.cli.access import access_app
+from filmshelf.cli.access import register as register_access
 from filmshelf.cli.catalog import catalog_app
 from filmshelf.cli.common import (
     USAGE,
@@ -164,6 +166,7 @@ def users_create(
     username: Annotated[str, typer.Argument(metavar="USERNAME", help="Letters, digits, . _ - (3 to 32).")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
     name: Annotated[str, typer.Option(metavar="NAME", help="Display name.")] = "",
+    admin: Annotated[bool, typer.Option("--admin", help="Make the account an administrator.")] = False,
 ) -> None:
     """Create a user account (password from --password-stdin or a prompt)."""
     from filmshelf.accounts import passwords, users
@@ -186,6 +189,7 @@ def users_create(
             password=password,
             now=time.time(),
             name=name,
+            admin=True if admin else None,
         )
 
     try:
@@ -271,6 +275,10 @@ def apps_list() -> None:
 
 
 app.add_typer(catalog_app, name="catalog")
+
+# `users passwd/disable`, `apps show/revoke/delete` (cli/access.py) on the groups above, and `access`.
+register_access(users_app, apps_app)
+app.add_typer(access_app, name="access")
 
 
 def main() -> None:

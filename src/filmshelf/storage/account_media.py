@@ -282,3 +282,23 @@ async def account_lists_page(conn: Conn, *, account_id: int, offset: int, limit:
         .limit(limit)
     )
     return total, await conn.rows(stmt)
+
+
+# --- one title's state for one account (the title pages) ------------------------------------------
+async def title_state(
+    conn: Conn, *, account_id: int, media_type: str, media_id: int
+) -> tuple[bool, bool, float | None]:
+    """(favorite, on the watchlist, rating or None) of one title for one account."""
+    found: dict[str, Any] = {}
+    for kind, table in _TABLES.items():
+        column = table.c.value if kind == "rated" else literal(1)
+        where = _entry_filter(table, account_id=account_id, media_type=media_type, media_id=media_id)
+        found[kind] = await conn.scalar(select(column).where(where))
+    rating = found["rated"]
+    return found["favorite"] is not None, found["watchlist"] is not None, None if rating is None else float(rating)
+
+
+async def list_choices(conn: Conn, *, account_id: int, limit: int) -> Sequence[Row[Any]]:
+    """(id, name) of the account's lists, newest first, at most `limit`."""
+    stmt = select(lists.c.id, lists.c.name).where(lists.c.account_id == account_id).order_by(desc(lists.c.id))
+    return await conn.rows(stmt.limit(limit))

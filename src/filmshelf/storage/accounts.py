@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn, Prepared
@@ -174,3 +174,33 @@ async def throttle_purge(conn: Conn, *, before: float, now: float, limit: int = 
         .limit(limit)
     )
     return await conn.run(delete(table).where(table.c.key.in_(stale.scalar_subquery())))
+
+
+# --- administration (web/admin_pages.py, cli/access.py) --------------------------------------------
+async def count_accounts(conn: Conn) -> int:
+    """How many accounts exist."""
+    return int(await conn.scalar(select(func.count()).select_from(accounts)) or 0)
+
+
+async def set_account_flags(
+    conn: Conn, *, account_id: int, is_admin: bool | None = None, disabled: bool | None = None
+) -> None:
+    """Set `is_admin` and/or `disabled` of an account (None leaves a flag as it is)."""
+    values: dict[str, bool] = {}
+    if is_admin is not None:
+        values["is_admin"] = is_admin
+    if disabled is not None:
+        values["disabled"] = disabled
+    if values:
+        await conn.run(update(accounts).where(accounts.c.id == account_id).values(**values))
+
+
+async def bump_session_generation(conn: Conn, *, account_id: int) -> int:
+    """Raise the account's browser-session generation (ending its other browser sessions); return it."""
+    stmt = (
+        update(accounts)
+        .where(accounts.c.id == account_id)
+        .values(session_generation=accounts.c.session_generation + 1)
+        .returning(accounts.c.session_generation)
+    )
+    return int(await conn.scalar(stmt) or 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, false, insert, select, update
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn, Prepared
@@ -36,12 +36,12 @@ _APP_COLUMNS = (
 _APP_BY_KEY = Prepared(
     select(*_APP_COLUMNS)
     .join(accounts, accounts.c.id == apps.c.owner_id)
-    .where(apps.c.api_key == bindparam("api_key"), apps.c.revoked_at.is_(None))
+    .where(apps.c.api_key == bindparam("api_key"), apps.c.revoked_at.is_(None), accounts.c.disabled == false())
 )
 
 
 async def app_by_api_key(conn: Conn, api_key: str) -> Any | None:
-    """A live (not revoked) app with its owner's object id, by API key."""
+    """A live app (not revoked, owner not disabled) with its owner's object id, by API key."""
     rows = await conn.fetch(_APP_BY_KEY, {"api_key": api_key})
     return rows[0] if rows else None
 
@@ -147,6 +147,7 @@ _LIVE_ACCESS = Prepared(
         access_tokens.c.jti == bindparam("jti"),
         access_tokens.c.revoked_at.is_(None),
         apps.c.revoked_at.is_(None),
+        accounts.c.disabled == false(),
     )
 )
 

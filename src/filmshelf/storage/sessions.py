@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, false, insert, or_, select, update
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn
@@ -163,6 +163,19 @@ async def live_session(conn: Conn, *, session_hash: str, now: float) -> Row[Any]
                 apps, and_(apps.c.id == v3_sessions.c.app_id, apps.c.revoked_at.is_(None))
             )
         )
-        .where(v3_sessions.c.session_hash == session_hash, v3_sessions.c.revoked_at.is_(None), token_alive)
+        .where(
+            v3_sessions.c.session_hash == session_hash,
+            v3_sessions.c.revoked_at.is_(None),
+            token_alive,
+            accounts.c.disabled == false(),
+        )
     )
     return await conn.row(stmt)
+
+
+async def revoke_account_sessions(conn: Conn, *, account_id: int, now: float, app_id: int | None = None) -> int:
+    """End every live v3 session of an account (only those of `app_id` when given); return how many."""
+    where = [v3_sessions.c.account_id == account_id, v3_sessions.c.revoked_at.is_(None)]
+    if app_id is not None:
+        where.append(v3_sessions.c.app_id == app_id)
+    return await conn.run(update(v3_sessions).where(*where).values(revoked_at=now))

@@ -44,6 +44,13 @@ accounts = Table(
     Column("iso_3166_1", String(8), nullable=False, server_default="US"),
     Column("include_adult", Boolean, nullable=False, server_default="0"),
     Column("created_at", Float, nullable=False),
+    # The administrator(s): the first account, or one made with `filmshelf users create --admin`.
+    Column("is_admin", Boolean, nullable=False, server_default="0"),
+    # A disabled account cannot sign in; its tokens, v3 sessions and browser sessions stop working.
+    Column("disabled", Boolean, nullable=False, server_default="0"),
+    # Browser sessions remember the generation they were made in; raising it (password change,
+    # disable) ends every other browser session of the account on every instance.
+    Column("session_generation", Integer, nullable=False, server_default="0"),
 )
 
 apps = Table(

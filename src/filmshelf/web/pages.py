@@ -52,12 +52,16 @@ def local_path(candidate: str | None) -> str:
 
 
 async def signed_in_account(request: AnyRequest) -> users.Account | None:
-    """The account of the browser session, or None."""
+    """The account of the browser session, or None (also when the account was disabled since, or
+    its session generation moved on: a password change elsewhere ends this session)."""
     account_id = request.session.get("account_id") if request.session else None
     if not isinstance(account_id, int):
         return None
     async with services_of(request).db.read() as conn:
-        return await users.find_by_id(conn, account_id)
+        account = await users.find_by_id(conn, account_id)
+    if account is None or account.disabled or request.session.get("generation", 0) != account.session_generation:
+        return None
+    return account
 
 
 class SignInPages(Controller):
@@ -66,7 +70,13 @@ class SignInPages(Controller):
     @get("/login", name="login")
     async def show_login(self, request: AnyRequest, next: FromQuery[str | None] = None) -> Template:
         """The sign-in form."""
-        return page("login.html.j2", next=local_path(next), error=None, username="")
+        return page(
+            "login.html.j2",
+            next=local_path(next),
+            error=None,
+            username="",
+            signup_open=services_of(request).settings.signup_open,
+        )
 
     @post("/login")
     async def submit_login(self, request: AnyRequest) -> Response[Any] | Template:
@@ -95,7 +105,7 @@ class SignInPages(Controller):
         except users.SignInRefused:
             message = "Invalid username or password."
             return page("login.html.j2", 401, next=next_path, error=message, username=username)
-        request.set_session({"account_id": account.id, ROTATE: True})
+        request.set_session({"account_id": account.id, "generation": account.session_generation, ROTATE: True})
         return see_other(next_path)
 
     @post("/logout")
@@ -225,4 +235,8 @@ class HomePage(Controller):
     @get("/", name="home")
     async def show_home(self, request: AnyRequest) -> Template:
         """A small landing page."""
-        return page("home.html.j2", account=await signed_in_account(request))
+        return page(
+            "home.html.j2",
+            account=await signed_in_account(request),
+            signup_open=services_of(request).settings.signup_open,
+        )
