@@ -134,14 +134,24 @@ def pg_database() -> Iterator[str]:
 def _truncate_pg(url: str) -> None:
     import asyncpg
 
+    from filmshelf.catalog import popularity
     from filmshelf.storage.tables import metadata
 
     names = ", ".join(f'"{t}"' for t in metadata.tables if t not in SHARED_TABLES)
+    # The shared titles keep no trace of an earlier test's votes and activity (their rows are gone).
+    reset = (
+        "UPDATE titles SET user_vote_sum = 0, user_vote_count = 0, activity_day = 0, activity_week = 0, "
+        "popularity = imported_popularity, vote_average = imported_vote_average, "
+        "vote_count = imported_vote_count, rating_score = "
+        "(imported_vote_average * imported_vote_count + $1::float8 * $2::float8) / (imported_vote_count + $2::float8) "
+        "WHERE user_vote_count <> 0 OR activity_week <> 0 OR activity_day <> 0"
+    )
 
     async def run() -> None:
         conn = await asyncpg.connect(url)
         try:
             await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            await conn.execute(reset, popularity.PRIOR_MEAN, popularity.PRIOR_VOTES)
         finally:
             await conn.close()
 

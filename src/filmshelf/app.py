@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +34,15 @@ from filmshelf.api.public_api import FormBodies, PublicApi
 from filmshelf.api.v3.account import V3AccountController, V3RatingController
 from filmshelf.api.v3.authentication import V3AuthenticationController
 from filmshelf.api.v3.catalog import CatalogController, ReferenceController
+from filmshelf.api.v3.discover import DiscoverController
 from filmshelf.api.v3.guest import GuestSessionController
 from filmshelf.api.v3.lists import V3ListsController
+from filmshelf.api.v3.titles import TitlesController
 from filmshelf.api.v4.account import V4AccountController
 from filmshelf.api.v4.auth import AuthController
 from filmshelf.api.v4.lists import ListDeleteAliasController, ListsController
 from filmshelf.auth.tokens import Keys
+from filmshelf.catalog import popularity
 from filmshelf.clock import Clock, SystemClock
 from filmshelf.errors import FilmshelfError
 from filmshelf.ratelimit import build_limiter
@@ -51,6 +56,7 @@ from filmshelf.web.site import PAGE_CONTROLLERS, StaticFiles, configure_template
 from filmshelf.web.v3_approval import V3ApprovalPages
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
+log = logging.getLogger("filmshelf.stats")
 
 # Every page: no framing, no Referer, nothing from third parties (web/site.py: page_headers).
 PAGE_HEADERS = page_headers()
@@ -69,6 +75,20 @@ def documented_openapi(app: Litestar) -> dict[str, Any]:
     if cached is None:
         cached = app.state.openapi_documented = document_errors(app.openapi_schema.to_schema())
     return cached
+
+
+async def refresh_stats_forever(services: Services, every: float) -> None:
+    """Refresh the titles' activity figures now and every `every` seconds (catalog/popularity.py)."""
+    last_run: float | None = None
+    while True:
+        now = services.clock.now()
+        try:
+            # The first round looks at the whole last week; later ones at what moved since.
+            await popularity.refresh_recent(services.db, now=now, last_run=last_run)
+            last_run = now
+        except Exception:  # a failed round is logged and retried (whole) at the next one
+            log.exception("refreshing the titles' activity figures failed")
+        await asyncio.sleep(every)
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Litestar:
@@ -94,9 +114,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        refresher = None
+        if settings.stats_refresh_seconds > 0:
+            refresher = asyncio.create_task(refresh_stats_forever(services, settings.stats_refresh_seconds))
         try:
             yield
         finally:
+            if refresher is not None:
+                refresher.cancel()
+                with suppress(asyncio.CancelledError):
+                    await refresher
             if limiter is not None:
                 await limiter.buckets.close()
             await page_throttle.buckets.close()
@@ -144,6 +171,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
             V3ListsController,
             GuestSessionController,
             CatalogController,
+            DiscoverController,
+            TitlesController,
             ReferenceController,
             pages,
             StaticFiles,

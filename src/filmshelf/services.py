@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from filmshelf.accounts.passwords import Hasher
 from filmshelf.auth.apps import VerifiedAppTokens
 from filmshelf.auth.tokens import Keys
+from filmshelf.catalog.discover import TotalsCache
 from filmshelf.clock import Clock
 from filmshelf.ratelimit import RateLimiter
 from filmshelf.settings import Settings
@@ -29,5 +30,7 @@ class Services:
     # argon2id with the settings' parameters, behind the per-process gate (accounts.passwords).
     hasher: Hasher = field(default_factory=Hasher)
     app_tokens: VerifiedAppTokens = field(default_factory=VerifiedAppTokens)
+    # Totals of discovery pages (catalog/discover.py), kept a few seconds.
+    catalog_totals: TotalsCache = field(default_factory=TotalsCache)
     # The upstream read-through store; None unless upstream mode is on (README "Upstream mode").
     upstream: Upstream | None = None

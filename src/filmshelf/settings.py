@@ -111,6 +111,9 @@ class Settings:
     # FILMSHELF_SIGNUP=open lets anyone create an account on /signup; closed (the default) leaves
     # account creation to `filmshelf users create` and administrators.
     signup_open: bool = False
+    # How often each server process refreshes the titles' activity figures (list adds, ageing
+    # windows: catalog/popularity.py); 0 turns the schedule off.
+    stats_refresh_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
@@ -207,6 +210,9 @@ class Settings:
             "upstream_ttl": _seconds(env.get("FILMSHELF_UPSTREAM_TTL"), DEFAULT_UPSTREAM_TTL, "FILMSHELF_UPSTREAM_TTL"),
             "upstream_mode": (env.get("FILMSHELF_UPSTREAM_MODE") or "online").strip().lower(),
             "upstream_prefer": (env.get("FILMSHELF_UPSTREAM_PREFER") or "local").strip().lower(),
+            "stats_refresh_seconds": _number(
+                env, "FILMSHELF_STATS_REFRESH_SECONDS", 60.0, minimum=0.0, maximum=86_400.0
+            ),
         }
         # Last: nothing is created on disk while another value could still be refused.
         given_secret = env.get("FILMSHELF_SECRET_KEY")

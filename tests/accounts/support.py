@@ -12,6 +12,7 @@ import httpx
 from sqlalchemy import and_, delete, insert, or_
 
 from filmshelf.accounts.users import Account
+from filmshelf.catalog import popularity as stats
 from filmshelf.storage.tables import titles
 from filmshelf.storage.upsert import upsert
 from tests.conftest import AppCreds, LiveServer
@@ -46,9 +47,18 @@ class Title:
             "genre_ids": json.dumps(list(self.genres)),
             "origin_country": json.dumps(["US"] if self.media_type == "tv" else []),
             "overview": self.overview,
+            # As an import stores them: the imported figures, and the served ones derived from them.
+            "imported_popularity": self.popularity,
+            "imported_vote_average": self.vote_average,
+            "imported_vote_count": self.vote_count,
             "popularity": self.popularity,
             "vote_average": self.vote_average,
             "vote_count": self.vote_count,
+            "rating_score": stats.served(
+                imported_popularity=self.popularity,
+                imported_vote_average=self.vote_average,
+                imported_vote_count=self.vote_count,
+            ).rating_score,
             "adult": False,
             "video": False,
             "poster_path": f"/p{self.id}.jpg",

@@ -375,10 +375,9 @@ def test_export_lines_do_not_wipe_detail_fields(db_url: str, tmp_path: Path) -> 
     assert (counts.added, counts.updated, counts.unchanged) == (0, 1, 1)
     after = stored(db_url)
     movie = after[("movie", 10_000_600)]
-    assert movie["popularity"] == 20.0 and movie["updated_at"] == NOW + 10
-    untouched = {
-        key: value for key, value in before[("movie", 10_000_600)].items() if key not in {"popularity", "updated_at"}
-    }
+    assert movie["popularity"] == movie["imported_popularity"] == 20.0 and movie["updated_at"] == NOW + 10
+    moved = {"popularity", "imported_popularity", "updated_at"}
+    untouched = {key: value for key, value in before[("movie", 10_000_600)].items() if key not in moved}
     assert {key: movie[key] for key in untouched} == untouched
     assert after[("tv", 10_000_700)] == before[("tv", 10_000_700)]
 

@@ -148,8 +148,8 @@ MOVIEDB_PROMISE: list[tuple[str, Check]] = [
     ("genreTvList", ok(has_genre((10765, "Sci-Fi & Fantasy")))),
     ("searchMovie", ok(lambda data: data["results"][0]["title"] == "The Matrix")),
     ("searchTv", ok(lambda data: ids(data) == [1399])),
-    # Not in filmshelf's catalog (people, companies, collections, keywords), nor multi search.
-    ("searchMulti", NOT_FOUND),
+    ("searchMulti", ok(lambda data: data["results"][0]["id"] == 603 and data["results"][0]["media_type"] == "movie")),
+    # Not in filmshelf's catalog (people, companies, collections, keywords).
     ("searchPerson", NOT_FOUND),
     ("searchCompany", NOT_FOUND),
     ("searchCollection", NOT_FOUND),
@@ -249,7 +249,10 @@ def tmdb_ts_expectations(alice: Any) -> list[tuple[str, Check]]:
         ("genres.tvShows", ok(has_genre((10765, "Sci-Fi & Fantasy")))),
         ("search.movies", ok(lambda data: data["results"][0]["title"] == "The Matrix")),
         ("search.tvShows", ok(lambda data: ids(data) == [1399])),
-        ("search.multi", NOT_FOUND),
+        (
+            "search.multi",
+            ok(lambda data: data["results"][0]["id"] == 603 and data["results"][0]["media_type"] == "movie"),
+        ),
         ("search.people", NOT_FOUND),
         ("search.companies", NOT_FOUND),
         ("search.collections", NOT_FOUND),

@@ -68,6 +68,7 @@ OFFERED = [
     "Lists.list_delete",
     # search, details, configuration
     "Search.movie",
+    "Search.multi",
     "Search.tv",
     "Movies.info",
     "TV.info",
@@ -88,7 +89,6 @@ NOT_SERVED = [
     "Search.collection",
     "Search.keyword",
     "Search.person",
-    "Search.multi",
     "TV_Seasons.account_states",
     "TV_Episodes.account_states",
     "TV_Episodes.rating",
@@ -141,7 +141,12 @@ def test_every_tmdbsimple_call(tmdb: Any, server: LiveServer, app_creds: AppCred
     search = tmdb.Search()
     call("Search.movie", lambda: search.movie(query="matrix"), lambda r: r["results"][0]["title"] == "The Matrix")
     call("Search.tv", lambda: search.tv(query="thrones"), lambda r: 1399 in ids(r))
-    for name in ["company", "collection", "keyword", "person", "multi"]:
+    call(
+        "Search.multi",
+        lambda: search.multi(query="matrix"),
+        lambda r: r["results"][0]["id"] == 603 and r["results"][0]["media_type"] == "movie",
+    )
+    for name in ["company", "collection", "keyword", "person"]:
         ledger.refused(f"Search.{name}", lambda name=name: getattr(search, name)(query="matrix"), not_found)
     call(
         "Movies.info",

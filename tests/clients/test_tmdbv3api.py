@@ -73,6 +73,7 @@ OFFERED = [
     "List.delete_list",
     # search, details, configuration
     "Search.movies",
+    "Search.multi",
     "Search.tv_shows",
     "Movie.search",
     "TV.search",
@@ -95,7 +96,6 @@ NOT_SERVED = [
     "Search.collections",
     "Search.keywords",
     "Search.people",
-    "Search.multi",
     "Season.account_states",
     "Episode.account_states",
     "Episode.rate_tv_episode",
@@ -182,7 +182,8 @@ def test_every_tmdbv3api_call(tmdb: Any, server: LiveServer, app_creds: AppCreds
     )
     call("Search.tv_shows", lambda: search.tv_shows("thrones"), lambda r: 1399 in ids(r))
     call("Search.tv_shows", lambda: search.tv_shows("thrones", release_year=2011), lambda r: ids(r) == [1399])
-    for name in ["companies", "collections", "keywords", "people", "multi"]:
+    call("Search.multi", lambda: search.multi("matrix"), lambda r: r[0].id == 603 and r[0].media_type == "movie")
+    for name in ["companies", "collections", "keywords", "people"]:
         ledger.refused(f"Search.{name}", lambda name=name: getattr(search, name)("matrix"), not_found)
     movie, show = tmdb.Movie(), tmdb.TV()
     call("Movie.search", deprecated(lambda: movie.search("fight club")), lambda r: ids(r)[:1] == [550])

@@ -59,6 +59,12 @@ class Title:
             "popularity": self.popularity,
             "vote_average": self.vote_average,
             "vote_count": self.vote_count,
+            # As an import stores them: the served figures above derive from these (a stats
+            # refresh recomputes them from these; catalog/popularity.py).
+            "imported_popularity": self.popularity,
+            "imported_vote_average": self.vote_average,
+            "imported_vote_count": self.vote_count,
+            "rating_score": (self.vote_average * self.vote_count + 65.0) / (self.vote_count + 10),
             "adult": False,
             "video": False,
             "poster_path": self.poster_path,

@@ -198,9 +198,14 @@ def test_upstream_off_by_default_makes_no_client(server: LiveServer, async_clien
     creds = server.create_app(server.create_user())
     assert server.services.settings.upstream_url is None
     assert server.services.upstream is None
-    for path in ("/3/movie/9000001", "/3/person/31", "/3/movie/550/credits", "/3/trending/all/day"):
+    for path in ("/3/movie/9000001", "/3/person/31", "/3/movie/9000001/credits"):
         response = server.client.get(path, headers=creds.headers)
         assert response.status_code == 404
+        assert "x-filmshelf-upstream" not in response.headers
+    # What the local catalog answers (issue 11 §1) is answered locally, and says nothing of upstream.
+    for path in ("/3/movie/550/credits", "/3/trending/all/day"):
+        response = server.client.get(path, headers=creds.headers)
+        assert response.status_code == 200
         assert "x-filmshelf-upstream" not in response.headers
     assert server.client.get("/3/movie/550", headers=creds.headers).status_code == 200
     assert async_clients_made == []

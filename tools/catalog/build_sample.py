@@ -14,7 +14,8 @@ Checks src/filmshelf/catalog/data/sample_movies.jsonl and sample_tv.jsonl:
   * overviews are a single line, non-empty, at most 200 characters, and unique;
   * at least 500 movies and 150 series, at least 25 animated films, several decades and genres;
   * the well-known ids that clients test against are present with the right titles;
-  * no image, vote or popularity fields sneak in.
+  * no image or vote fields sneak in; `popularity` is the seed of seed_popularity.py (checked
+    there: `python tools/catalog/seed_popularity.py --check`).
 (The assembler, assemble.py, is the one-off tool that produced the files; this validator needs
 nothing but the files themselves.)
 """
@@ -54,9 +55,9 @@ tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
 """.split())
 
 MOVIE_KEYS = ["id", "title", "original_title", "original_language", "release_date", "genre_ids",
-              "runtime", "revenue", "overview", "adult"]
+              "runtime", "revenue", "overview", "adult", "popularity"]
 TV_KEYS = ["id", "name", "original_name", "original_language", "first_air_date", "genre_ids",
-           "origin_country", "episode_run_time", "overview", "adult"]
+           "origin_country", "episode_run_time", "overview", "adult", "popularity"]
 
 # Ids client test-suites commonly hard-code; they must be present and correct.
 FAMOUS_MOVIES = {

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from filmshelf.catalog import popularity
 from filmshelf.errors import FilmshelfError, InvalidParameters, NotFound, ValidationFailed
 from filmshelf.lists.service import ListInfo, ListSummary
 from filmshelf.storage import account_media as rows
@@ -160,12 +161,16 @@ async def set_mark(
 ) -> Outcome:
     """Add (on) or remove (off) a favorite / watchlist entry; removal is idempotent (13)."""
     if not on:
-        await rows.remove_entry(conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id)
+        if await rows.remove_entry(conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id):
+            await popularity.refresh_titles(conn, [(media_type, media_id)], now=now)
         return Outcome.DELETED
     await _require_title(conn, media_type, media_id)
     created = await rows.add_mark(
         conn, kind=kind, account_id=account_id, media_type=media_type, media_id=media_id, now=now
     )
+    if created:
+        # The title's activity (popularity, trending) moves in this transaction.
+        await popularity.refresh_titles(conn, [(media_type, media_id)], now=now)
     return Outcome.CREATED if created else Outcome.UPDATED
 
 
@@ -175,10 +180,12 @@ async def rate(conn: Conn, *, account_id: int, media_type: str, media_id: int, v
     created = await rows.put_rating(
         conn, account_id=account_id, media_type=media_type, media_id=media_id, value=value, now=now
     )
+    # The title's vote_average / vote_count move in this transaction: the next read sees them.
+    await popularity.refresh_titles(conn, [(media_type, media_id)], now=now)
     return Outcome.CREATED if created else Outcome.UPDATED
 
 
-async def unrate(conn: Conn, *, account_id: int, media_type: str, media_id: int) -> Outcome:
+async def unrate(conn: Conn, *, account_id: int, media_type: str, media_id: int, now: float) -> Outcome:
     """Delete a rating. Deleting an absent rating of a catalog title is idempotent (13); of an
     unknown title it is NotFound (34)."""
     removed = await rows.remove_entry(
@@ -186,6 +193,8 @@ async def unrate(conn: Conn, *, account_id: int, media_type: str, media_id: int)
     )
     if not removed:
         await _require_title(conn, media_type, media_id)
+    else:
+        await popularity.refresh_titles(conn, [(media_type, media_id)], now=now)
     return Outcome.DELETED
 
 

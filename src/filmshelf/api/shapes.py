@@ -63,6 +63,11 @@ class TvResult(msgspec.Struct, omit_defaults=True):
 MediaResult = MovieResult | TvResult
 
 
+def served_average(value: float) -> float:
+    """A stored vote average as served: three decimals, like TMDB's."""
+    return round(float(value), 3)
+
+
 def media_result(
     row: Title, *, with_media_type: bool = True, rating: AccountRating | None = None
 ) -> MovieResult | TvResult:
@@ -83,7 +88,7 @@ def media_result(
             release_date=row.release_date or "",
             title=row.title,
             video=row.video,
-            vote_average=row.vote_average,
+            vote_average=served_average(row.vote_average),
             vote_count=row.vote_count,
             media_type=media_type,
             account_rating=account_rating,
@@ -101,7 +106,7 @@ def media_result(
         poster_path=row.poster_path,
         first_air_date=row.release_date or "",
         name=row.title,
-        vote_average=row.vote_average,
+        vote_average=served_average(row.vote_average),
         vote_count=row.vote_count,
         media_type=media_type,
         account_rating=account_rating,

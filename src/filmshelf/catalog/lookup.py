@@ -11,6 +11,7 @@ Rules kept here (the routes only parse and shape):
 
 from __future__ import annotations
 
+from filmshelf.catalog import parts
 from filmshelf.errors import FilmshelfError, InvalidParameters, NotFound
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage.engine import Conn
@@ -50,7 +51,7 @@ def parse_year(*values: str | None) -> int | None:
         if raw is None or not raw.strip():
             continue
         text = raw.strip()
-        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 9999:
+        if not text.isascii() or not text.isdigit() or len(text) > 4 or not 1 <= int(text) <= 9999:
             raise InvalidParameters(detail=f"year must be a year such as 1999, not {text[:20]!r}")
         return int(text)
     return None
@@ -69,13 +70,13 @@ def _storable(text: str) -> bool:
 async def search(
     conn: Conn,
     *,
-    media_type: str,
+    media_type: str | None,
     query: str | None,
     page: int,
     include_adult: bool,
     year: int | None,
 ) -> Page[Title]:
-    """Search the titles of `media_type` (see the module docstring for the rules)."""
+    """Search the titles of `media_type`, or movies and TV together when None (see the module docstring)."""
     needle = (query or "").strip().lower()[:MAX_QUERY_CHARS]
     if not needle:
         return Page(page=1, rows=[], total_results=0)
@@ -92,3 +93,18 @@ async def search(
         limit=PAGE_SIZE,
     )
     return Page(page=page, rows=rows, total_results=total)
+
+
+async def find(conn: Conn, *, external_id: str, source: str | None) -> list[Title]:
+    """Catalog titles carrying `external_id` from `source` (one of parts.FIND_SOURCES), movies first.
+
+    `external_source` missing or not one TMDB lists is 422 / 5. An id the catalog does not hold
+    finds nothing (TMDB answers empty lists, not 404): this is the one place a find misses locally.
+    """
+    if source not in parts.FIND_SOURCES:
+        allowed = ", ".join(parts.FIND_SOURCES)
+        raise InvalidParameters(detail=f"external_source must be one of: {allowed}")
+    value = external_id.strip()
+    if not value or len(value) > 256 or not _storable(value):
+        return []
+    return list(await catalog_rows.titles_by_external_id(conn, source=source, value=value))

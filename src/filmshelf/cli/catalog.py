@@ -298,3 +298,21 @@ def import_answers_command(
     )
     if counts.skipped and not counts.stored:  # type: ignore[attr-defined]
         raise typer.Exit(1)
+
+
+@catalog_app.command("refresh-stats")
+def refresh_stats_command(
+    everything: Annotated[
+        bool, typer.Option("--all", help="Refresh every title, not only those with recent activity.")
+    ] = False,
+) -> None:
+    """Recompute votes, activity and popularity (docs/popularity.md); the server also does it every minute."""
+    from filmshelf.catalog import popularity
+
+    location = existing_database()
+
+    async def work(db: Database) -> int:
+        return await popularity.refresh_recent(db, now=time.time(), everything=everything)
+
+    refreshed = run_with_db(location.url, work)
+    console.print(f"refreshed {refreshed} titles")

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, Table, and_, bindparam, delete, desc, exists, fu
 from sqlalchemy.engine import Row
 from sqlalchemy.sql.elements import ColumnElement
 
+from filmshelf.storage.catalog import has_genre
 from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.lists import first_item_column
 from filmshelf.storage.records import AccountEntry, Signal, Title, decode_ints
@@ -224,12 +225,6 @@ def _not_owned(account_id: int, media_type: str) -> list[ColumnElement[bool]]:
     ]
 
 
-def _has_genre(genre_id: int) -> ColumnElement[bool]:
-    # genre_ids holds a JSON array such as "[16, 35]"; turn it into ",16,35," and look for ",16,".
-    padded = func.replace(func.replace(func.replace(titles.c.genre_ids, " ", ""), "[", ","), "]", ",")
-    return padded.like(f"%,{int(genre_id)},%")
-
-
 _POPULAR_ORDER = (desc(titles.c.popularity), desc(titles.c.vote_count), titles.c.id)
 
 
@@ -244,7 +239,7 @@ async def candidate_rows(
         return []
     stmt = (
         select(titles)
-        .where(titles.c.media_type == media_type, or_(*(_has_genre(g) for g in genre_ids)))
+        .where(titles.c.media_type == media_type, or_(*(has_genre(g) for g in genre_ids)))
         .where(*_not_owned(account_id, media_type))
         .order_by(*_POPULAR_ORDER)
         .limit(limit)

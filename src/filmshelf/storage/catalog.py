@@ -2,15 +2,49 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    distinct,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+    update,
+)
 
-from filmshelf.storage.engine import Conn
+from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.records import Title
-from filmshelf.storage.tables import list_items, lists, titles
-from filmshelf.storage.upsert import upsert
+from filmshelf.storage.tables import (
+    favorites,
+    list_items,
+    lists,
+    ratings,
+    title_external_ids,
+    title_parts,
+    titles,
+    watchlist,
+)
+from filmshelf.storage.upsert import insert_or_ignore, upsert
+
+__all__ = ["Conn"]
 
 MediaKey = tuple[str, int]
 
@@ -42,11 +76,204 @@ async def count_titles(conn: Conn) -> int:
     return int(await conn.scalar(select(func.count()).select_from(titles)) or 0)
 
 
+# --- served figures: votes, activity, popularity (rules in catalog/popularity.py) ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityWeights:
+    """Points per account for each kind of add inside a window."""
+
+    favorite: float
+    rating: float
+    watchlist: float
+    listed: float
+
+
+@dataclass(frozen=True, slots=True)
+class StatsFormula:
+    """The constants of the served figures (catalog/popularity.py)."""
+
+    point_popularity: float
+    prior_mean: float
+    prior_votes: float
+
+
+# Columns an import brings; the served ones are derived from them (SERVED_COLUMNS).
+IMPORTED_STATS = ("imported_popularity", "imported_vote_average", "imported_vote_count")
+SERVED_COLUMNS = ("popularity", "vote_average", "vote_count", "rating_score")
+
+
+def served_values(
+    formula: StatsFormula,
+    *,
+    imported_popularity: Any,
+    imported_vote_average: Any,
+    imported_vote_count: Any,
+    user_vote_sum: Any,
+    user_vote_count: Any,
+    activity_week: Any,
+) -> dict[str, Any]:
+    """SQL expressions for the served columns, from expressions for their parts."""
+    count = imported_vote_count + user_vote_count
+    total = cast(imported_vote_average, Float) * imported_vote_count + user_vote_sum
+    average = case((count > 0, total / cast(count, Float)), else_=0.0)
+    return {
+        "popularity": imported_popularity + formula.point_popularity * activity_week,
+        "vote_average": average,
+        "vote_count": count,
+        "rating_score": (total + formula.prior_mean * formula.prior_votes) / (count + formula.prior_votes),
+    }
+
+
+def _keys_filter(keys: Sequence[MediaKey]) -> ColumnElement[bool]:
+    by_type: dict[str, list[int]] = {}
+    for media_type, media_id in keys:
+        by_type.setdefault(media_type, []).append(media_id)
+    return or_(
+        false(),
+        *(and_(titles.c.media_type == media_type, titles.c.id.in_(ids)) for media_type, ids in by_type.items()),
+    )
+
+
+def _window_points(weights: ActivityWeights, since: float) -> Any:
+    """Weighted adds of the title since `since`, each account once per kind (correlated on titles)."""
+
+    def adds(table: Any) -> Any:
+        return (
+            select(func.count())
+            .where(table.c.media_type == titles.c.media_type, table.c.media_id == titles.c.id)
+            .where(table.c.created_at >= since)
+            .scalar_subquery()
+        )
+
+    listed = (
+        select(func.count(distinct(lists.c.account_id)))
+        .select_from(list_items.join(lists, lists.c.id == list_items.c.list_id))
+        .where(list_items.c.media_type == titles.c.media_type, list_items.c.media_id == titles.c.id)
+        .where(list_items.c.created_at >= since)
+        .scalar_subquery()
+    )
+    return (
+        weights.favorite * adds(favorites)
+        + weights.rating * adds(ratings)
+        + weights.watchlist * adds(watchlist)
+        + weights.listed * listed
+    )
+
+
+async def refresh_title_stats(
+    conn: Conn,
+    keys: Sequence[MediaKey],
+    *,
+    day_since: float,
+    week_since: float,
+    weights: ActivityWeights,
+    formula: StatsFormula,
+) -> int:
+    """Recompute user votes, activity windows and the served figures of `keys`; return titles updated.
+
+    On PostgreSQL the rows are locked first in key order; for more than one key, rows another
+    transaction holds are skipped (the next scheduled refresh takes them), so a refresh never
+    waits on an import and can never deadlock with one.
+    """
+    keys = sorted(set(keys))
+    if not keys:
+        return 0
+    locking = select(titles.c.media_type, titles.c.id).where(_keys_filter(keys))
+    locking = locking.order_by(titles.c.media_type, titles.c.id).with_for_update(skip_locked=len(keys) > 1)
+    locked = [(row.media_type, row.id) for row in await conn.rows(locking)]
+    if not locked:
+        return 0
+    where = _keys_filter(locked)
+    user_sum = (
+        select(func.coalesce(func.sum(ratings.c.value), 0.0))
+        .where(ratings.c.media_type == titles.c.media_type, ratings.c.media_id == titles.c.id)
+        .scalar_subquery()
+    )
+    user_count = (
+        select(func.count())
+        .where(ratings.c.media_type == titles.c.media_type, ratings.c.media_id == titles.c.id)
+        .scalar_subquery()
+    )
+    await conn.run(
+        update(titles)
+        .where(where)
+        .values(
+            user_vote_sum=user_sum,
+            user_vote_count=user_count,
+            activity_day=_window_points(weights, day_since),
+            activity_week=_window_points(weights, week_since),
+        )
+    )
+    derived = served_values(
+        formula,
+        imported_popularity=titles.c.imported_popularity,
+        imported_vote_average=titles.c.imported_vote_average,
+        imported_vote_count=titles.c.imported_vote_count,
+        user_vote_sum=titles.c.user_vote_sum,
+        user_vote_count=titles.c.user_vote_count,
+        activity_week=titles.c.activity_week,
+    )
+    return await conn.run(update(titles).where(where).values(**derived))
+
+
+async def title_keys_to_refresh(
+    conn: Conn,
+    *,
+    since: float,
+    everything: bool = False,
+    windows: Sequence[tuple[float, float]] = (),
+) -> list[MediaKey]:
+    """Titles whose activity figures may have moved.
+
+    Without `windows`: every title with an add since `since` (any kind) or a non-zero activity
+    figure (`everything`: all titles). With `windows`, only titles with an add inside one of
+    the (low, high) time ranges: the adds since the last refresh, and those that left a window
+    since then.
+    """
+    if everything:
+        stmt: Any = select(titles.c.media_type, titles.c.id)
+    elif windows:
+        stmt = union(
+            *(
+                select(table.c.media_type, table.c.media_id.label("id")).where(
+                    table.c.created_at >= low, table.c.created_at < high
+                )
+                for table in (favorites, watchlist, ratings, list_items)
+                for low, high in windows
+            )
+        )
+    else:
+        parts: list[Any] = [
+            select(table.c.media_type, table.c.media_id.label("id")).where(table.c.created_at >= since)
+            for table in (favorites, watchlist, ratings, list_items)
+        ]
+        parts.append(
+            select(titles.c.media_type, titles.c.id).where(
+                titles.c.media_type.in_(("movie", "tv")), titles.c.activity_week > 0
+            )
+        )
+        stmt = union(*parts)
+    found: Sequence[Any] = await conn.rows(stmt)
+    return sorted((str(row[0]), int(row[1])) for row in found)
+
+
 # --- import: batched upserts ------------------------------------------------------------------
 
-# Columns an import may compare and write (everything but the key and the bookkeeping columns).
+# Columns an import may compare and write (everything it can carry; not the key, the bookkeeping,
+# the served figures or filmshelf's own votes and activity).
+_NOT_IMPORTED = {
+    "media_type",
+    "id",
+    "updated_at",
+    *SERVED_COLUMNS,
+    "user_vote_sum",
+    "user_vote_count",
+    "activity_day",
+    "activity_week",
+}
 TITLE_VALUE_COLUMNS: tuple[str, ...] = tuple(
-    column.name for column in titles.columns if column.name not in {"media_type", "id", "updated_at"}
+    column.name for column in titles.columns if column.name not in _NOT_IMPORTED
 )
 # Bound parameters per IN (...) chunk: far under SQLite's 32,766 and asyncpg's 32,767.
 _IN_CHUNK = 5000
@@ -66,9 +293,374 @@ async def existing_title_values(
     return found
 
 
-async def upsert_titles(conn: Conn, rows: Sequence[dict[str, Any]], *, update: Sequence[str]) -> None:
-    """Insert `rows` (all with the same keys), or on a known (media_type, id) update only `update`."""
+async def upsert_titles(
+    conn: Conn, rows: Sequence[dict[str, Any]], *, update: Sequence[str], formula: StatsFormula
+) -> None:
+    """Insert `rows` (all with the same keys), or on a known (media_type, id) update only `update`.
+
+    When `update` holds an imported figure, the served figures of an existing row are derived
+    again in the same statement, from the new imported figures and the row's own votes and
+    activity (so a rating that lands during an import is never lost).
+    """
+    if not rows:
+        return
+    carried = set(update)
+    if carried & set(IMPORTED_STATS):
+
+        def part(name: str, excluded: Any) -> Any:
+            return excluded[name] if name in carried else titles.c[name]
+
+        def derived(excluded: Any) -> dict[str, Any]:
+            return served_values(
+                formula,
+                imported_popularity=part("imported_popularity", excluded),
+                imported_vote_average=part("imported_vote_average", excluded),
+                imported_vote_count=part("imported_vote_count", excluded),
+                user_vote_sum=titles.c.user_vote_sum,
+                user_vote_count=titles.c.user_vote_count,
+                activity_week=titles.c.activity_week,
+            )
+
+        await upsert(conn, titles, rows, key=("media_type", "id"), update=update, derived=derived)
+        return
     await upsert(conn, titles, rows, key=("media_type", "id"), update=update)
+
+
+# --- title parts (credits, images, videos ...) and external ids -----------------------------------
+
+
+async def get_parts(conn: Conn, media_type: str, media_id: int, names: Sequence[str] | None = None) -> dict[str, str]:
+    """The stored parts of one title (all, or those in `names`), as {part: JSON text}."""
+    stmt = select(title_parts.c.part, title_parts.c.body).where(
+        title_parts.c.media_type == media_type, title_parts.c.id == media_id
+    )
+    if names is not None:
+        if not names:
+            return {}
+        stmt = stmt.where(title_parts.c.part.in_(list(names)))
+    return {row.part: row.body for row in await conn.rows(stmt)}
+
+
+async def parts_of_titles(conn: Conn, media_type: str, ids: Sequence[int], part: str) -> dict[int, str]:
+    """One part of many titles of `media_type`, as {id: JSON text} (titles without it are missing)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        stmt = select(title_parts.c.id, title_parts.c.body).where(
+            title_parts.c.media_type == media_type, title_parts.c.part == part, title_parts.c.id.in_(chunk)
+        )
+        for row in await conn.rows(stmt):
+            found[row.id] = row.body
+    return found
+
+
+async def existing_parts(conn: Conn, media_type: str, ids: Sequence[int]) -> dict[tuple[int, str], str]:
+    """Every stored part of the `media_type` titles among `ids`, keyed by (id, part)."""
+    found: dict[tuple[int, str], str] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        stmt = select(title_parts.c.id, title_parts.c.part, title_parts.c.body).where(
+            title_parts.c.media_type == media_type, title_parts.c.id.in_(chunk)
+        )
+        for row in await conn.rows(stmt):
+            found[(row.id, row.part)] = row.body
+    return found
+
+
+async def upsert_parts(conn: Conn, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert or replace parts: rows of {media_type, id, part, body}."""
+    await upsert(conn, title_parts, rows, key=("media_type", "id", "part"), update=("body",))
+
+
+async def replace_external_ids(conn: Conn, media_type: str, media_id: int, pairs: Iterable[tuple[str, str]]) -> None:
+    """Make (source, value) `pairs` the external ids of one title."""
+    await conn.run(
+        delete(title_external_ids).where(
+            title_external_ids.c.media_type == media_type, title_external_ids.c.id == media_id
+        )
+    )
+    rows = [
+        {"source": source, "value": value, "media_type": media_type, "id": media_id}
+        for source, value in dict.fromkeys(pairs)
+    ]
+    await insert_or_ignore(conn, title_external_ids, rows)
+
+
+async def titles_by_external_id(conn: Conn, *, source: str, value: str) -> list[Title]:
+    """Titles that carry the external id `value` from `source`, movies first, then by id."""
+    stmt = (
+        select(titles)
+        .join(
+            title_external_ids,
+            and_(title_external_ids.c.media_type == titles.c.media_type, title_external_ids.c.id == titles.c.id),
+        )
+        .where(title_external_ids.c.source == source, title_external_ids.c.value == value)
+        .order_by(titles.c.media_type, titles.c.id)
+    )
+    return [Title.from_row(row) for row in await conn.rows(stmt)]
+
+
+# --- discovery: filtered, ordered pages of titles --------------------------------------------------
+
+
+def has_genre(genre_id: int) -> ColumnElement[bool]:
+    """The title's genre_ids (JSON text such as "[16, 35]") hold `genre_id`."""
+    # "[16, 35]" -> ",16,35," and look for ",16,".
+    padded = func.replace(func.replace(func.replace(titles.c.genre_ids, " ", ""), "[", ","), "]", ",")
+    return padded.like(f"%,{int(genre_id)},%")
+
+
+@dataclass(frozen=True, slots=True)
+class TitleFilter:
+    """Which titles a discovery page holds (every condition optional; all of them apply)."""
+
+    media_types: tuple[str, ...]
+    include_adult: bool = False
+    include_video: bool = True
+    # OR of AND-groups: [[28, 12], [16]] is (28 and 12) or 16.
+    genre_groups: tuple[tuple[int, ...], ...] = ()
+    without_genres: tuple[int, ...] = ()
+    date_from: str | None = None  # release / first air date, inclusive
+    date_to: str | None = None
+    require_date: bool = False
+    # TV: some air date (first, last or next episode) inside [from, to].
+    any_air_date_from: str | None = None
+    any_air_date_to: str | None = None
+    # TV: the span from first to last (or next) air date overlaps [from, to].
+    air_span_from: str | None = None
+    air_span_to: str | None = None
+    original_languages: tuple[str, ...] = ()
+    vote_average_min: float | None = None
+    vote_average_max: float | None = None
+    vote_count_min: float | None = None
+    vote_count_max: float | None = None
+
+
+# key -> the columns ordered on, before the id tie-break; a missing revenue sorts as the smallest
+# value (a release-date order holds dated titles only: TitleFilter.require_date).
+ORDER_KEYS: dict[str, tuple[str, ...]] = {
+    "popularity": ("popularity",),
+    "vote_average": ("vote_average",),
+    "vote_count": ("vote_count",),
+    "release_date": ("release_date",),
+    "original_title": ("original_title",),
+    "revenue": ("revenue",),
+    "rating_score": ("rating_score", "popularity"),
+    "activity_day": ("activity_day", "popularity"),
+    "activity_week": ("activity_week", "popularity"),
+}
+_NULLABLE = {"revenue"}
+
+
+@dataclass(frozen=True, slots=True)
+class TitleOrder:
+    """An order over titles: the key's columns, then id (then media type), all in one direction."""
+
+    key: str
+    descending: bool = True
+    # rating_score and activity_* orders: the value most titles hold (the Bayesian prior, no
+    # activity). A descending walk splits there (see _split_walks); None sorts without splitting.
+    pivot: float | None = None
+
+    def columns(self) -> tuple[str, ...]:
+        """Every column ordered on, in order."""
+        return (*ORDER_KEYS[self.key], "id", "media_type")
+
+
+def _hidden(column: Any) -> Any:
+    """`column` as an expression no index serves (same value, NULL stays NULL)."""
+    return column.concat("") if isinstance(column.type, String) else column + 0
+
+
+def _conditions(wanted: TitleFilter, *, indexable: frozenset[str] | None = None) -> list[ColumnElement[bool]]:
+    """The WHERE terms of `wanted`; range terms on columns outside `indexable` are hidden from indexes."""
+
+    def col(name: str) -> Any:
+        column = titles.c[name]
+        return column if indexable is None or name in indexable else _hidden(column)
+
+    conditions: list[ColumnElement[bool]] = []
+    if not wanted.include_adult:
+        conditions.append(titles.c.adult == false())
+    if not wanted.include_video:
+        conditions.append(titles.c.video == false())
+    if wanted.genre_groups:
+        conditions.append(or_(*(and_(*(has_genre(g) for g in group)) for group in wanted.genre_groups)))
+    for genre in wanted.without_genres:
+        conditions.append(~has_genre(genre))
+    if wanted.date_from is not None:
+        conditions.append(col("release_date") >= wanted.date_from)
+    if wanted.date_to is not None:
+        conditions.append(col("release_date") <= wanted.date_to)
+    if wanted.require_date:
+        conditions.append(col("release_date").is_not(None))
+    if wanted.any_air_date_from is not None and wanted.any_air_date_to is not None:
+        low, high = wanted.any_air_date_from, wanted.any_air_date_to
+        conditions.append(
+            or_(
+                titles.c.release_date.between(low, high),
+                titles.c.last_air_date.between(low, high),
+                titles.c.next_air_date.between(low, high),
+            )
+        )
+    if wanted.air_span_from is not None or wanted.air_span_to is not None:
+        last = func.coalesce(titles.c.next_air_date, titles.c.last_air_date, titles.c.release_date)
+        if wanted.air_span_to is not None:
+            conditions.append(col("release_date") <= wanted.air_span_to)
+        if wanted.air_span_from is not None:
+            conditions.append(last >= wanted.air_span_from)
+    if wanted.original_languages:
+        # OR of equalities rather than IN: a page statement is compiled once and reused (Prepared).
+        conditions.append(or_(*(titles.c.original_language == code for code in wanted.original_languages)))
+    if wanted.vote_average_min is not None:
+        conditions.append(col("vote_average") >= wanted.vote_average_min)
+    if wanted.vote_average_max is not None:
+        conditions.append(col("vote_average") <= wanted.vote_average_max)
+    if wanted.vote_count_min is not None:
+        conditions.append(col("vote_count") >= wanted.vote_count_min)
+    if wanted.vote_count_max is not None:
+        conditions.append(col("vote_count") <= wanted.vote_count_max)
+    return conditions
+
+
+def _order_by(columns: Any, order: TitleOrder, *, hidden: bool = False) -> list[Any]:
+    clauses = []
+    for name in order.columns():
+        column = columns[name]
+        if hidden and name not in ("id", "media_type"):
+            column = _hidden(column)
+        if name in _NULLABLE:
+            # The missing value sorts as the smallest: first ascending, last descending.
+            clauses.append(column.desc().nulls_last() if order.descending else column.asc().nulls_first())
+        else:
+            clauses.append(column.desc() if order.descending else column.asc())
+    return clauses
+
+
+# Orders an index of `titles` serves (storage/tables.py); revenue has none.
+_INDEXED_ORDERS = frozenset(ORDER_KEYS) - {"revenue"}
+# A release-date window up to this long drives a page through the date index (then sorts the
+# window); anything else walks the order's own index and filters as it goes.
+DATE_DRIVEN_DAYS = 3 * 366
+
+
+def _date_driven(wanted: TitleFilter, order: TitleOrder) -> bool:
+    if order.key == "release_date" or wanted.date_from is None or wanted.date_to is None:
+        return False
+    try:
+        days = (dt.date.fromisoformat(wanted.date_to) - dt.date.fromisoformat(wanted.date_from)).days
+    except ValueError:
+        return False
+    return days <= DATE_DRIVEN_DAYS
+
+
+def _walk(media_type: str, wanted: TitleFilter, order: TitleOrder) -> Any:
+    """The keys and order columns of one media type's titles in `wanted`, ordered by one chosen index.
+
+    Left to itself a planner may take a range index (vote_count >= 100) and sort every match;
+    here the walk follows the order's index (other range terms hidden from indexes) unless the
+    filter holds a release-date window of at most three years, which the date index serves better.
+    Only key and order columns are selected: with `adult` and `video` in the indexes, a walk past
+    an offset never reads a row.
+    """
+    columns = [titles.c[name] for name in order.columns()]
+    if order.key not in _INDEXED_ORDERS:
+        # No index serves the order: let the planner take whichever range index it likes.
+        conditions = _conditions(wanted)
+        ordering = _order_by(titles.c, order)
+    elif _date_driven(wanted, order):
+        conditions = _conditions(wanted, indexable=frozenset({"release_date"}))
+        ordering = _order_by(titles.c, order, hidden=True)
+    else:
+        conditions = _conditions(wanted, indexable=frozenset(ORDER_KEYS[order.key][:1]))
+        ordering = _order_by(titles.c, order)
+    return select(*columns).where(titles.c.media_type == media_type, *conditions).order_by(*ordering)
+
+
+def _split_walks(media_type: str, wanted: TitleFilter, order: TitleOrder, pivot: float) -> list[Any]:
+    """A descending rating_score / activity order as three walks, each served by an index.
+
+    Most titles hold the pivot value (no votes: the prior; no activity: 0), so one index on the
+    key would have to order them by popularity too, and every import would insert into it at
+    random. Instead: titles above the pivot walk the key's index, titles at the pivot walk the
+    popularity index (which carries the key), titles below walk the key's index again.
+    """
+    key = titles.c[order.key]
+    columns = [titles.c[name] for name in order.columns()]
+    conditions = _conditions(wanted, indexable=frozenset())
+    base = select(*columns).where(titles.c.media_type == media_type, *conditions)
+    by_key = _order_by(titles.c, order)
+    by_popularity = [titles.c.popularity.desc(), titles.c.id.desc(), titles.c.media_type.desc()]
+    at_pivot = base.where(_hidden(key) == pivot).order_by(*by_popularity)
+    if order.key.startswith("activity_"):
+        # Active today means active this week; activity is never negative. The partial indexes
+        # hold the week-active titles only (storage/tables.py).
+        return [base.where(titles.c.activity_week > 0, key > pivot).order_by(*by_key), at_pivot]
+    # A score off the prior means votes: the partial index holds the voted titles only.
+    voted = base.where(titles.c.vote_count > 0)
+    return [voted.where(key > pivot).order_by(*by_key), at_pivot, voted.where(key < pivot).order_by(*by_key)]
+
+
+def _walks(media_type: str, wanted: TitleFilter, order: TitleOrder) -> list[Any]:
+    if order.pivot is not None and order.descending:
+        return _split_walks(media_type, wanted, order, order.pivot)
+    return [_walk(media_type, wanted, order)]
+
+
+async def count_titles_where(conn: Conn, wanted: TitleFilter) -> int:
+    """How many titles `wanted` holds."""
+    stmt = (
+        select(func.count())
+        .select_from(titles)
+        .where(titles.c.media_type.in_(wanted.media_types), *_conditions(wanted))
+    )
+    return int(await conn.scalar(stmt) or 0)
+
+
+# Page statements by (filter, order), compiled once (storage.engine.Prepared): building one costs
+# more than running it. The least recently used go first past _PAGE_STATEMENTS_KEPT.
+_PAGE_STATEMENTS: OrderedDict[tuple[TitleFilter, TitleOrder], Prepared] = OrderedDict()
+_PAGE_STATEMENTS_KEPT = 256
+
+
+def _page_statement(wanted: TitleFilter, order: TitleOrder) -> Prepared:
+    key = (wanted, order)
+    prepared = _PAGE_STATEMENTS.get(key)
+    if prepared is not None:
+        _PAGE_STATEMENTS.move_to_end(key)
+        return prepared
+    offset, limit = bindparam("p_offset", type_=Integer), bindparam("p_limit", type_=Integer)
+    walks = [walk for kind in wanted.media_types for walk in _walks(kind, wanted, order)]
+    if len(walks) == 1:
+        page = walks[0].offset(offset).limit(limit).subquery("page")
+    else:
+        # Several limited walks (media types, split orders), merged: a page never sorts the catalog.
+        reach = bindparam("p_reach", type_=Integer)
+        merged = union_all(*(select(walk.limit(reach).subquery()) for walk in walks)).subquery("merged")
+        page = select(merged).order_by(*_order_by(merged.c, order)).offset(offset).limit(limit).subquery("page")
+    # The page's 20 keys, then their rows.
+    stmt = (
+        select(titles)
+        .join(page, and_(titles.c.media_type == page.c.media_type, titles.c.id == page.c.id))
+        .order_by(*_order_by(page.c, order))
+    )
+    prepared = _PAGE_STATEMENTS[key] = Prepared(stmt)
+    while len(_PAGE_STATEMENTS) > _PAGE_STATEMENTS_KEPT:
+        _PAGE_STATEMENTS.popitem(last=False)
+    return prepared
+
+
+async def page_titles(conn: Conn, wanted: TitleFilter, order: TitleOrder, *, offset: int, limit: int) -> list[Title]:
+    """One page of the titles `wanted` holds, in `order`.
+
+    One media type walks that type's index for the order; several are merged from one limited
+    walk per type.
+    """
+    prepared = _page_statement(wanted, order)
+    params = {"p_offset": offset, "p_limit": limit}
+    if len(wanted.media_types) > 1 or (order.pivot is not None and order.descending):
+        params["p_reach"] = offset + limit
+    return [Title.from_row(row) for row in await conn.fetch(prepared, params)]
 
 
 # --- the copies of catalog values kept on lists and list items ------------------------------------
@@ -177,7 +769,7 @@ def _escape_like(text: str) -> str:
 async def search_titles(
     conn: Conn,
     *,
-    media_type: str,
+    media_type: str | None,
     needle: str,
     include_adult: bool,
     year: int | None,
@@ -187,10 +779,12 @@ async def search_titles(
     """A page of titles whose title or original title contains `needle` (lower-case), most popular first.
 
     Returns (rows, total matches). `year` keeps titles released (first aired) that year.
+    `media_type` None searches movies and TV together (ties: id, then media type).
     """
     pattern = f"%{_escape_like(needle)}%"
+    kinds = (media_type,) if media_type is not None else ("movie", "tv")
     conditions = [
-        titles.c.media_type == media_type,
+        titles.c.media_type.in_(kinds),
         or_(
             titles.c.title_key.like(pattern, escape="\\"),
             func.lower(titles.c.original_title).like(pattern, escape="\\"),
@@ -204,6 +798,61 @@ async def search_titles(
     if offset >= total:
         return [], total
     stmt = (
-        select(titles).where(*conditions).order_by(titles.c.popularity.desc(), titles.c.id).offset(offset).limit(limit)
+        select(titles)
+        .where(*conditions)
+        .order_by(titles.c.popularity.desc(), titles.c.id, titles.c.media_type)
+        .offset(offset)
+        .limit(limit)
     )
     return [Title.from_row(row) for row in await conn.rows(stmt)], total
+
+
+# --- similar titles and recommendations (rules in catalog/similar.py) ------------------------------
+
+
+async def titles_sharing_genres(
+    conn: Conn, *, media_type: str, genre_ids: Sequence[int], exclude_id: int, limit: int
+) -> list[Title]:
+    """Titles of `media_type` (not `exclude_id`, not adult) with one of `genre_ids`, most popular first."""
+    if not genre_ids:
+        return []
+    stmt = (
+        select(titles)
+        .where(titles.c.media_type == media_type, titles.c.id != exclude_id, titles.c.adult == false())
+        .where(or_(*(has_genre(g) for g in genre_ids)))
+        .order_by(titles.c.popularity.desc(), titles.c.id.desc())
+        .limit(limit)
+    )
+    return [Title.from_row(row) for row in await conn.rows(stmt)]
+
+
+async def co_marked_titles(
+    conn: Conn, *, media_type: str, media_id: int, min_rating: float, limit: int
+) -> tuple[int, list[tuple[int, int]]]:
+    """Who liked a title, and what else they liked.
+
+    An account likes a title it favorited, put on its watchlist, or rated `min_rating` or more.
+    Returns (how many accounts like `media_id`, [(other title id, how many of them like it)]),
+    most shared first, then by id; titles of `media_type` only, at most `limit`.
+    """
+    marks = union(
+        select(favorites.c.account_id, favorites.c.media_id).where(favorites.c.media_type == media_type),
+        select(watchlist.c.account_id, watchlist.c.media_id).where(watchlist.c.media_type == media_type),
+        select(ratings.c.account_id, ratings.c.media_id).where(
+            ratings.c.media_type == media_type, ratings.c.value >= min_rating
+        ),
+    ).subquery("marks")
+    fans = select(marks.c.account_id).where(marks.c.media_id == media_id)
+    fan_count = int(await conn.scalar(select(func.count()).select_from(fans.subquery())) or 0)
+    if not fan_count:
+        return 0, []
+    shared = func.count(distinct(marks.c.account_id))
+    stmt = (
+        select(marks.c.media_id, shared.label("fans"))
+        .where(marks.c.account_id.in_(fans), marks.c.media_id != media_id)
+        .group_by(marks.c.media_id)
+        .order_by(shared.desc(), marks.c.media_id)
+        .limit(limit)
+    )
+    found: Sequence[Any] = await conn.rows(stmt)
+    return fan_count, [(int(row[0]), int(row[1])) for row in found]

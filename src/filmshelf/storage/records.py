@@ -58,6 +58,8 @@ class Title:
     runtime: int | None
     revenue: int | None
     title_key: str
+    # TV: the last episode's air date a detail import brought.
+    last_air_date: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Title:
@@ -82,6 +84,7 @@ class Title:
             runtime=None if row.runtime is None else int(row.runtime),
             revenue=None if row.revenue is None else int(row.revenue),
             title_key=row.title_key,
+            last_air_date=getattr(row, "last_air_date", None),
         )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -128,6 +129,8 @@ titles = Table(
     Column("genre_ids", Text, nullable=False, server_default="[]"),  # JSON array
     Column("origin_country", Text, nullable=False, server_default="[]"),  # JSON array (TV)
     Column("overview", Text, nullable=False, server_default=""),
+    # Served figures, derived (catalog/popularity.py) from the imported ones and filmshelf's own
+    # activity below; refreshed on every rating, favorite and watchlist change and on a schedule.
     Column("popularity", Float, nullable=False, server_default="0"),
     Column("vote_average", Float, nullable=False, server_default="0"),
     Column("vote_count", Integer, nullable=False, server_default="0"),
@@ -139,7 +142,78 @@ titles = Table(
     Column("revenue", BigInteger, nullable=True),
     Column("title_key", String(512), nullable=False),  # lower-cased title, for search and sorting
     Column("updated_at", Float, nullable=False),
-    Index("ix_titles_media_type_popularity", "media_type", "popularity"),
+    # What an import brought (TMDB's figures, or the sample's seed), kept apart from our own.
+    Column("imported_popularity", Float, nullable=False, server_default="0"),
+    Column("imported_vote_average", Float, nullable=False, server_default="0"),
+    Column("imported_vote_count", Integer, nullable=False, server_default="0"),
+    # filmshelf's own users: the sum and number of their ratings, and weighted recent activity.
+    Column("user_vote_sum", Float, nullable=False, server_default="0"),
+    Column("user_vote_count", Integer, nullable=False, server_default="0"),
+    Column("activity_day", Float, nullable=False, server_default="0"),
+    Column("activity_week", Float, nullable=False, server_default="0"),
+    # Bayesian average of vote_average (the top_rated order), derived like popularity. The
+    # default is its value for a title without votes (catalog/popularity.py's prior, 6.5; a test
+    # checks that they agree).
+    Column("rating_score", Float, nullable=False, server_default="6.5"),
+    # TV: the last and next episode air dates a detail import brought (on_the_air, airing_today).
+    Column("last_air_date", String(10), nullable=True),
+    Column("next_air_date", String(10), nullable=True),
+    # Each served order walks one of these (ties broken by id in the same direction). `adult` and
+    # `video` ride along so that the walk can skip the rows a page leaves out (and the rows before
+    # its offset) without reading them (storage/catalog.py, page_titles).
+    Index(
+        "ix_titles_media_type_popularity",
+        *("media_type", "popularity", "id", "adult", "video", "rating_score", "activity_day", "activity_week"),
+    ),
+    Index("ix_titles_media_type_vote_average", "media_type", "vote_average", "id", "adult", "video"),
+    Index("ix_titles_media_type_vote_count", "media_type", "vote_count", "id", "adult", "video"),
+    Index("ix_titles_media_type_release_date", "media_type", "release_date", "id", "adult", "video"),
+    Index("ix_titles_media_type_original_title", "media_type", "original_title", "id", "adult", "video"),
+    # top_rated and trending orders split at a pivot (storage/catalog.py, _split_walks): titles at
+    # the pivot (no votes, no activity) walk the popularity index above, the others these.
+    # Partial: only titles with votes / with activity this week are in them, so an import of
+    # titles without either never touches them.
+    Index(
+        "ix_titles_voted_rating_score",
+        *("media_type", "rating_score", "popularity", "id", "adult"),
+        sqlite_where=text("vote_count > 0"),
+        postgresql_where=text("vote_count > 0"),
+    ),
+    Index(
+        "ix_titles_active_week",
+        *("media_type", "activity_week", "popularity", "id", "adult"),
+        sqlite_where=text("activity_week > 0"),
+        postgresql_where=text("activity_week > 0"),
+    ),
+    Index(
+        "ix_titles_active_day",
+        *("media_type", "activity_day", "popularity", "id", "adult"),
+        sqlite_where=text("activity_week > 0"),
+        postgresql_where=text("activity_week > 0"),
+    ),
+)
+
+# The parts of a title that detail imports bring (credits, images, videos, keywords, external ids,
+# release dates, content ratings, alternative titles, translations, watch providers, aggregate
+# credits): one row per title and part, the part's TMDB object as JSON text without its `id`.
+title_parts = Table(
+    "title_parts",
+    metadata,
+    Column("media_type", String(8), primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("part", String(32), primary_key=True),
+    Column("body", Text, nullable=False),
+)
+
+# External ids (imdb_id, tvdb_id, wikidata_id ...) of titles, for /3/find/{external_id}.
+title_external_ids = Table(
+    "title_external_ids",
+    metadata,
+    Column("source", String(16), primary_key=True),
+    Column("value", String(256), primary_key=True),
+    Column("media_type", String(8), primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Index("ix_title_external_ids_title", "media_type", "id"),
 )
 
 # --- v4 lists ----------------------------------------------------------------------------------
@@ -189,6 +263,8 @@ list_items = Table(
     Index("ix_list_items_list_date", "list_id", "sort_date", "id"),
     Index("ix_list_items_list_vote", "list_id", "sort_vote", "id"),
     Index("ix_list_items_media", "media_type", "media_id"),
+    # Recent list adds feed popularity (catalog/popularity.py).
+    Index("ix_list_items_created_at", "created_at"),
 )
 
 
@@ -202,6 +278,9 @@ def _account_media_table(name: str, *extra: Column[float]) -> Table:
         Column("media_id", Integer, primary_key=True, autoincrement=False),
         Column("created_at", Float, nullable=False),
         *extra,
+        # A title's votes and recent activity are counted from these (catalog/popularity.py).
+        Index(f"ix_{name}_media", "media_type", "media_id", "created_at"),
+        Index(f"ix_{name}_created_at", "created_at"),
     )
 
 

@@ -124,7 +124,9 @@ class TitlePages(Controller):
         services = services_of(request)
         if form.get("clear"):
             async with services.db.write() as conn:
-                await media.unrate(conn, account_id=account.id, media_type=media_type, media_id=number)
+                await media.unrate(
+                    conn, account_id=account.id, media_type=media_type, media_id=number, now=services.clock.now()
+                )
         else:
             value = media.parse_rating(form.get("value"))
             async with services.db.write() as conn:

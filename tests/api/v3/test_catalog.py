@@ -59,7 +59,7 @@ SAMPLE_TV = _sample(importer.SAMPLE_FILES[1])
 
 
 def expected_search(media_type: str, query: str, *, year: int | None = None) -> list[int]:
-    """Ids a search should find, in order: sample titles (all popularity 0), so by id."""
+    """Ids a search should find, in order: the sample's (seeded) popularity, highest first, then id."""
     sample, title, original, date = (
         (SAMPLE_MOVIES, "title", "original_title", "release_date")
         if media_type == "movie"
@@ -73,7 +73,7 @@ def expected_search(media_type: str, query: str, *, year: int | None = None) -> 
         and not line["adult"]
         and (year is None or (line[date] or "").startswith(f"{year}-"))
     ]
-    return sorted(found)
+    return sorted(found, key=lambda media_id: (-sample[media_id]["popularity"], media_id))
 
 
 def get(server: LiveServer, creds: AppCreds, path: str, **params: Any) -> Any:
@@ -99,7 +99,8 @@ def test_movie_details(server: LiveServer, app_creds: AppCreds) -> None:
     assert (body["budget"], body["homepage"], body["tagline"], body["status"]) == (0, "", "", "Released")
     for key in ("production_companies", "production_countries", "spoken_languages", "origin_country"):
         assert body[key] == []
-    assert (body["popularity"], body["vote_average"], body["vote_count"]) == (0.0, 0.0, 0)
+    # The sample's seed popularity (tools/catalog/seed_popularity.py) and no votes yet.
+    assert (body["popularity"], body["vote_average"], body["vote_count"]) == (line["popularity"], 0.0, 0)
     assert body["poster_path"] is None and body["backdrop_path"] is None
 
 
@@ -131,7 +132,7 @@ def test_details_append_to_response(server: LiveServer, app_creds: AppCreds) -> 
     assert set(body) == MOVIE_DETAIL_KEYS | {"credits", "videos", "external_ids", "similar"}
     assert body["credits"] == {"cast": [], "crew": []}
     assert body["videos"] == {"results": []}
-    assert body["similar"] == EMPTY_PAGE
+    assert body["similar"] == get(server, app_creds, "/3/movie/550/similar").json()
     assert body["external_ids"] == dict.fromkeys(
         ("imdb_id", "wikidata_id", "facebook_id", "instagram_id", "twitter_id")
     )

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from filmshelf.catalog import popularity as stats
 from tests.accounts.support import BASE_ID, Title, V3User, catalog, error_of, insert_list, sign_in_v3
 from tests.conftest import AppCreds, LiveServer, bearer
 
@@ -113,6 +114,15 @@ def test_v3_writes_are_read_back_through_v4_and_v3_alike(server: LiveServer, use
 
     # Shapes: favorites carry no media_type, watchlist does, rated carry account_rating (v4) / rating (v3).
     favorite = v4(server, user, "movie/favorites").json()["results"][0]
+    activity = stats.activity_points(favorites=1, ratings=1, watchlist=1, listed=0)
+    birch = stats.served(
+        imported_popularity=1.0,
+        imported_vote_average=4.0,
+        imported_vote_count=10,
+        user_vote_sum=6.5,
+        user_vote_count=1,
+        activity_week=activity,
+    )
     assert favorite == {
         "adult": False,
         "backdrop_path": f"/b{MOVIES[2].id}.jpg",
@@ -121,13 +131,14 @@ def test_v3_writes_are_read_back_through_v4_and_v3_alike(server: LiveServer, use
         "original_language": "en",
         "original_title": "Birch",
         "overview": "",
-        "popularity": 1.0,
+        # The title's served figures count this account's favorite, watchlist entry and 6.5 rating.
+        "popularity": birch.popularity,
         "poster_path": f"/p{MOVIES[2].id}.jpg",
         "release_date": "1985-11-30",
         "title": "Birch",
         "video": False,
-        "vote_average": 4.0,
-        "vote_count": 10,
+        "vote_average": round(birch.vote_average, 3),
+        "vote_count": 11,
     }
     watch_show = v4(server, user, "tv/watchlist").json()["results"][0]
     assert watch_show["media_type"] == "tv" and watch_show["name"] == "Yarrow"

@@ -371,7 +371,13 @@ async def _unrate(request: AnyRequest, media_type: str, raw_id: str) -> Response
                 conn, session_hash=caller.guest_hash, media_type=media_type, media_id=media_id
             )
         else:
-            outcome = await media.unrate(conn, account_id=caller.account_id, media_type=media_type, media_id=media_id)
+            outcome = await media.unrate(
+                conn,
+                account_id=caller.account_id,
+                media_type=media_type,
+                media_id=media_id,
+                now=services_of(request).clock.now(),
+            )
     return outcome_response(outcome)
 
 

@@ -8,6 +8,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from filmshelf.api.shapes import MovieResult, TvResult
+from filmshelf.catalog import parts
 
 
 # --- AUTHENTICATION (v3 sessions) ----------------------------------------------------------------
@@ -275,54 +276,22 @@ class SeasonRef(msgspec.Struct, kw_only=True):
     vote_average: float
 
 
-# What `append_to_response` can add. The catalog holds none of these, so each comes back empty
-# in TMDB's shape; names TMDB does not know (or that need a session) are ignored, as TMDB does.
+# --- title parts: each is a route (/3/movie/{id}/credits ...) with the title's `id`, and an
+# `append_to_response` name on the details without it; api/v3/titles.py builds both from one
+# function. The element records live in catalog/parts.py (the importer checks against them).
 class AppendedResults(msgspec.Struct, kw_only=True):
-    """`{"results": []}` appends (videos, release_dates, content_ratings, TV keywords ...)."""
+    """`{"results": []}` parts the catalog never holds (episode_groups, screened_theatrically)."""
 
     results: list[dict[str, Any]]
 
 
 class AppendedPage(msgspec.Struct, kw_only=True):
-    """Paged appends (recommendations, similar, reviews, lists)."""
+    """Paged parts the catalog never holds (reviews, lists)."""
 
     page: int
     results: list[dict[str, Any]]
     total_pages: int
     total_results: int
-
-
-class AppendedCredits(msgspec.Struct, kw_only=True):
-    """`credits` / `aggregate_credits`."""
-
-    cast: list[dict[str, Any]]
-    crew: list[dict[str, Any]]
-
-
-class AppendedImages(msgspec.Struct, kw_only=True):
-    """`images`."""
-
-    backdrops: list[dict[str, Any]]
-    logos: list[dict[str, Any]]
-    posters: list[dict[str, Any]]
-
-
-class AppendedKeywords(msgspec.Struct, kw_only=True):
-    """Movie `keywords`."""
-
-    keywords: list[dict[str, Any]]
-
-
-class AppendedTitles(msgspec.Struct, kw_only=True):
-    """Movie `alternative_titles`."""
-
-    titles: list[dict[str, Any]]
-
-
-class AppendedTranslations(msgspec.Struct, kw_only=True):
-    """`translations`."""
-
-    translations: list[dict[str, Any]]
 
 
 class AppendedChanges(msgspec.Struct, kw_only=True):
@@ -331,17 +300,22 @@ class AppendedChanges(msgspec.Struct, kw_only=True):
     changes: list[dict[str, Any]]
 
 
-class AppendedWatchProviders(msgspec.Struct, kw_only=True):
-    """`watch/providers`: providers by country code."""
+class MovieKeywords(msgspec.Struct, kw_only=True):
+    """Movie `keywords`."""
 
-    results: dict[str, Any]
+    keywords: list[parts.Keyword]
 
 
-class AppendedTrailers(msgspec.Struct, kw_only=True):
-    """Movie `trailers`, the legacy name of `videos` (TMDB's v3 shape before videos)."""
+class TvKeywords(msgspec.Struct, kw_only=True):
+    """TV `keywords` (TMDB names the list `results` for TV)."""
 
-    quicktime: list[dict[str, Any]]
-    youtube: list[dict[str, Any]]
+    results: list[parts.Keyword]
+
+
+class TvAlternativeTitles(msgspec.Struct, kw_only=True):
+    """TV `alternative_titles` (`results`; movies say `titles`)."""
+
+    results: list[parts.AlternativeTitle]
 
 
 class MovieExternalIds(msgspec.Struct, kw_only=True):
@@ -366,6 +340,137 @@ class TvExternalIds(msgspec.Struct, kw_only=True):
     facebook_id: str | None
     instagram_id: str | None
     twitter_id: str | None
+
+
+class LegacyTrailer(msgspec.Struct, kw_only=True):
+    """An entry of the legacy `trailers.youtube` list."""
+
+    name: str
+    size: str
+    source: str
+    type: str
+
+
+class LegacyTrailers(msgspec.Struct, kw_only=True):
+    """Legacy `trailers` append (movies): YouTube trailers from `videos`; QuickTime is gone."""
+
+    quicktime: list[dict[str, Any]]
+    youtube: list[LegacyTrailer]
+
+
+class MovieResultsPage(msgspec.Struct, kw_only=True):
+    """A page of movies (popular, top rated, similar, recommendations, trending movies ...)."""
+
+    page: int
+    results: list[MovieResult]
+    total_pages: int
+    total_results: int
+
+
+class TvResultsPage(msgspec.Struct, kw_only=True):
+    """A page of TV shows."""
+
+    page: int
+    results: list[TvResult]
+    total_pages: int
+    total_results: int
+
+
+# Routes carry the title's id; the appended objects do not.
+class CreditsWithId(parts.Credits, kw_only=True):
+    """GET /3/movie/{movie_id}/credits, /3/tv/{series_id}/credits."""
+
+    id: int
+
+
+class AggregateCreditsWithId(parts.AggregateCredits, kw_only=True):
+    """GET /3/tv/{series_id}/aggregate_credits."""
+
+    id: int
+
+
+class ImagesWithId(parts.Images, kw_only=True):
+    """GET .../images."""
+
+    id: int
+
+
+class VideosWithId(parts.Videos, kw_only=True):
+    """GET .../videos."""
+
+    id: int
+
+
+class MovieKeywordsWithId(MovieKeywords, kw_only=True):
+    """GET /3/movie/{movie_id}/keywords."""
+
+    id: int
+
+
+class TvKeywordsWithId(TvKeywords, kw_only=True):
+    """GET /3/tv/{series_id}/keywords."""
+
+    id: int
+
+
+class MovieExternalIdsWithId(MovieExternalIds, kw_only=True):
+    """GET /3/movie/{movie_id}/external_ids."""
+
+    id: int
+
+
+class TvExternalIdsWithId(TvExternalIds, kw_only=True):
+    """GET /3/tv/{series_id}/external_ids."""
+
+    id: int
+
+
+class ReleaseDatesWithId(parts.ReleaseDates, kw_only=True):
+    """GET /3/movie/{movie_id}/release_dates."""
+
+    id: int
+
+
+class ContentRatingsWithId(parts.ContentRatings, kw_only=True):
+    """GET /3/tv/{series_id}/content_ratings."""
+
+    id: int
+
+
+class MovieAlternativeTitlesWithId(parts.AlternativeTitles, kw_only=True):
+    """GET /3/movie/{movie_id}/alternative_titles."""
+
+    id: int
+
+
+class TvAlternativeTitlesWithId(TvAlternativeTitles, kw_only=True):
+    """GET /3/tv/{series_id}/alternative_titles."""
+
+    id: int
+
+
+class TranslationsWithId(parts.Translations, kw_only=True):
+    """GET .../translations."""
+
+    id: int
+
+
+class WatchProvidersWithId(parts.WatchProviders, kw_only=True):
+    """GET .../watch/providers."""
+
+    id: int
+
+
+class ResultsWithId(AppendedResults, kw_only=True):
+    """GET /3/tv/{series_id}/episode_groups and /screened_theatrically."""
+
+    id: int
+
+
+class PageWithId(AppendedPage, kw_only=True):
+    """GET .../reviews and .../lists (TMDB puts the title's id on these pages)."""
+
+    id: int
 
 
 class MovieDetails(msgspec.Struct, kw_only=True):
@@ -397,23 +502,22 @@ class MovieDetails(msgspec.Struct, kw_only=True):
     video: bool
     vote_average: float
     vote_count: int
-    alternative_titles: AppendedTitles | UnsetType = UNSET
+    alternative_titles: parts.AlternativeTitles | UnsetType = UNSET
+    casts: parts.Credits | UnsetType = UNSET
     changes: AppendedChanges | UnsetType = UNSET
-    credits: AppendedCredits | UnsetType = UNSET
+    credits: parts.Credits | UnsetType = UNSET
     external_ids: MovieExternalIds | UnsetType = UNSET
-    images: AppendedImages | UnsetType = UNSET
-    keywords: AppendedKeywords | UnsetType = UNSET
+    images: parts.Images | UnsetType = UNSET
+    keywords: MovieKeywords | UnsetType = UNSET
     lists: AppendedPage | UnsetType = UNSET
-    recommendations: AppendedPage | UnsetType = UNSET
-    release_dates: AppendedResults | UnsetType = UNSET
+    recommendations: MovieResultsPage | UnsetType = UNSET
+    release_dates: parts.ReleaseDates | UnsetType = UNSET
     reviews: AppendedPage | UnsetType = UNSET
-    similar: AppendedPage | UnsetType = UNSET
-    translations: AppendedTranslations | UnsetType = UNSET
-    videos: AppendedResults | UnsetType = UNSET
-    watch_providers: AppendedWatchProviders | UnsetType = msgspec.field(default=UNSET, name="watch/providers")
-    # Legacy names still sent by clients (tmdbv3api asks for both by default).
-    casts: AppendedCredits | UnsetType = UNSET
-    trailers: AppendedTrailers | UnsetType = UNSET
+    similar: MovieResultsPage | UnsetType = UNSET
+    trailers: LegacyTrailers | UnsetType = UNSET
+    translations: parts.Translations | UnsetType = UNSET
+    videos: parts.Videos | UnsetType = UNSET
+    watch_providers: parts.WatchProviders | UnsetType = msgspec.field(default=UNSET, name="watch/providers")
 
 
 class TvDetails(msgspec.Struct, kw_only=True):
@@ -451,23 +555,23 @@ class TvDetails(msgspec.Struct, kw_only=True):
     type: str
     vote_average: float
     vote_count: int
-    aggregate_credits: AppendedCredits | UnsetType = UNSET
-    alternative_titles: AppendedResults | UnsetType = UNSET
+    aggregate_credits: parts.AggregateCredits | UnsetType = UNSET
+    alternative_titles: TvAlternativeTitles | UnsetType = UNSET
     changes: AppendedChanges | UnsetType = UNSET
-    content_ratings: AppendedResults | UnsetType = UNSET
-    credits: AppendedCredits | UnsetType = UNSET
+    content_ratings: parts.ContentRatings | UnsetType = UNSET
+    credits: parts.Credits | UnsetType = UNSET
     episode_groups: AppendedResults | UnsetType = UNSET
     external_ids: TvExternalIds | UnsetType = UNSET
-    images: AppendedImages | UnsetType = UNSET
-    keywords: AppendedResults | UnsetType = UNSET
+    images: parts.Images | UnsetType = UNSET
+    keywords: TvKeywords | UnsetType = UNSET
     lists: AppendedPage | UnsetType = UNSET
-    recommendations: AppendedPage | UnsetType = UNSET
+    recommendations: TvResultsPage | UnsetType = UNSET
     reviews: AppendedPage | UnsetType = UNSET
     screened_theatrically: AppendedResults | UnsetType = UNSET
-    similar: AppendedPage | UnsetType = UNSET
-    translations: AppendedTranslations | UnsetType = UNSET
-    videos: AppendedResults | UnsetType = UNSET
-    watch_providers: AppendedWatchProviders | UnsetType = msgspec.field(default=UNSET, name="watch/providers")
+    similar: TvResultsPage | UnsetType = UNSET
+    translations: parts.Translations | UnsetType = UNSET
+    videos: parts.Videos | UnsetType = UNSET
+    watch_providers: parts.WatchProviders | UnsetType = msgspec.field(default=UNSET, name="watch/providers")
 
 
 class MovieSearchPage(msgspec.Struct, kw_only=True):
@@ -492,6 +596,45 @@ class GenreList(msgspec.Struct, kw_only=True):
     """Answer of GET /3/genre/movie/list and /3/genre/tv/list."""
 
     genres: list[GenreV3]
+
+
+# --- DISCOVERY: named lists, trending, discover, multi search, find -----------------------------
+class DateRange(msgspec.Struct, kw_only=True):
+    """`dates` of now_playing and upcoming: the release window the page covers."""
+
+    maximum: str
+    minimum: str
+
+
+class DatedMoviePage(msgspec.Struct, kw_only=True):
+    """GET /3/movie/now_playing and /upcoming."""
+
+    dates: DateRange
+    page: int
+    results: list[MovieResult]
+    total_pages: int
+    total_results: int
+
+
+class MixedResultsPage(msgspec.Struct, kw_only=True):
+    """GET /3/search/multi and /3/trending/all/{time_window}: movies and TV shows, each with `media_type`."""
+
+    page: int
+    # MovieResult | TvResult (api/shapes.py); typed Any because msgspec cannot describe an
+    # untagged union of two Structs.
+    results: list[Any]
+    total_pages: int
+    total_results: int
+
+
+class FindResults(msgspec.Struct, kw_only=True):
+    """GET /3/find/{external_id}: the catalog holds no people, seasons or episodes."""
+
+    movie_results: list[MovieResult]
+    person_results: list[dict[str, Any]]
+    tv_results: list[TvResult]
+    tv_episode_results: list[dict[str, Any]]
+    tv_season_results: list[dict[str, Any]]
 
 
 # --- v3 LISTS, guest sessions, account states (issue 10) ------------------------------------------
