@@ -353,28 +353,38 @@ class TotalsCache:
         self.ttl = ttl
         self.size = size
         self._clock = clock
-        self._totals: OrderedDict[TitleFilter, tuple[float, int]] = OrderedDict()
+        self._totals: OrderedDict[TitleFilter, tuple[float, catalog_rows.Counted]] = OrderedDict()
 
     async def total(self, conn: Conn, wanted: TitleFilter) -> int:
         """The number of titles `wanted` holds, from the cache while it is fresh."""
+        return (await self.counted(conn, wanted)).matches
+
+    async def counted(self, conn: Conn, wanted: TitleFilter) -> catalog_rows.Counted:
+        """What counting `wanted` found (its total, and how many rows the count visited)."""
         now = self._clock()
         found = self._totals.get(wanted)
         if found is not None and now - found[0] < self.ttl:
             self._totals.move_to_end(wanted)
             return found[1]
-        total = await catalog_rows.count_titles_where(conn, wanted)
-        self._totals[wanted] = (now, total)
+        counted = await catalog_rows.count_matches(conn, wanted)
+        self._totals[wanted] = (now, counted)
         self._totals.move_to_end(wanted)
         while len(self._totals) > self.size:
             self._totals.popitem(last=False)
-        return total
+        return counted
 
 
 async def read_page(
     conn: Conn, wanted: TitleFilter, order: TitleOrder, *, page: int, totals: TotalsCache | None = None
 ) -> TitlePage:
-    """One page (20) of the titles `wanted` holds, in `order` (totals from `totals` when given)."""
-    total = await (totals.total(conn, wanted) if totals else catalog_rows.count_titles_where(conn, wanted))
+    """One page (20) of the titles `wanted` holds, in `order` (totals from `totals` when given).
+
+    The count comes first: what it found chooses how the page is read (storage/catalog.py,
+    page_titles: a selective filter is filtered first, then sorted).
+    """
+    counted = await (totals.counted(conn, wanted) if totals else catalog_rows.count_matches(conn, wanted))
     offset = (page - 1) * PAGE_SIZE
-    rows = await catalog_rows.page_titles(conn, wanted, order, offset=offset, limit=PAGE_SIZE) if offset < total else []
-    return Page(page=page, rows=rows, total_results=total)
+    rows = []
+    if offset < counted.matches:
+        rows = await catalog_rows.page_titles(conn, wanted, order, offset=offset, limit=PAGE_SIZE, counted=counted)
+    return Page(page=page, rows=rows, total_results=counted.matches)

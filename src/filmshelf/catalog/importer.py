@@ -245,10 +245,14 @@ def parse_line(data: bytes) -> TitleRecord:
         carry("original_language", line.original_language or "")
     if date is not UNSET:
         carry("release_date", _date(date, date_field))
+    genres: list[int] | None = None
     if line.genres is not UNSET:
-        carry("genre_ids", _json_list(genre.id for genre in line.genres or ()))
+        genres = [genre.id for genre in line.genres or ()]
     elif line.genre_ids is not UNSET:
-        carry("genre_ids", _json_list(line.genre_ids or ()))
+        genres = list(line.genre_ids or ())
+    if genres is not None:
+        carry("genre_ids", _json_list(genres))
+        carry("genre_mask", catalog_rows.genre_mask(genres))
     if line.origin_country is not UNSET:
         carry("origin_country", _json_list(line.origin_country or ()))
     if line.overview is not UNSET:

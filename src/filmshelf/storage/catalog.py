@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Float,
     Integer,
@@ -403,11 +404,33 @@ async def titles_by_external_id(conn: Conn, *, source: str, value: str) -> list[
 # --- discovery: filtered, ordered pages of titles --------------------------------------------------
 
 
+def _padded_genres() -> ColumnElement[str]:
+    # "[16, 35]" -> ",16,35," (then look for ",16,").
+    return func.replace(func.replace(func.replace(titles.c.genre_ids, " ", ""), "[", ","), "]", ",")
+
+
 def has_genre(genre_id: int) -> ColumnElement[bool]:
     """The title's genre_ids (JSON text such as "[16, 35]") hold `genre_id`."""
-    # "[16, 35]" -> ",16,35," and look for ",16,".
-    padded = func.replace(func.replace(func.replace(titles.c.genre_ids, " ", ""), "[", ","), "]", ",")
-    return padded.like(f"%,{int(genre_id)},%")
+    return _padded_genres().like(_genre_pattern(genre_id))
+
+
+# TMDB's movie and TV genre ids, each a bit of `titles.genre_mask` (in this order: never reorder,
+# only append; a migration would have to rewrite every mask). A genre outside this list has no
+# bit: a filter on it reads `genre_ids` instead. The mask lets a filter test genres with one AND,
+# in the release-date index, instead of a pattern over the JSON text of every row.
+KNOWN_GENRES: tuple[int, ...] = (
+    *(28, 12, 16, 35, 80, 99, 18, 10751, 14, 36, 27, 10402, 9648, 10749, 878, 10770, 53, 10752, 37),
+    *(10759, 10762, 10763, 10764, 10765, 10766, 10767, 10768),
+)
+_GENRE_BIT = {genre: 1 << position for position, genre in enumerate(KNOWN_GENRES)}
+
+
+def genre_mask(genre_ids: Iterable[int]) -> int:
+    """The `genre_mask` of a title with `genre_ids` (the bits of the known genres among them)."""
+    mask = 0
+    for genre in genre_ids:
+        mask |= _GENRE_BIT.get(genre, 0)
+    return mask
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,54 +495,162 @@ def _hidden(column: Any) -> Any:
     return column.concat("") if isinstance(column.type, String) else column + 0
 
 
-def _conditions(wanted: TitleFilter, *, indexable: frozenset[str] | None = None) -> list[ColumnElement[bool]]:
-    """The WHERE terms of `wanted`; range terms on columns outside `indexable` are hidden from indexes."""
+# A filter's statements are compiled for its shape (which conditions it has, how many genres and
+# languages), never for its values: those are bound at each call, so a new filter value reuses a
+# compiled statement. Shape tokens, in the order their terms are written:
+_DATE_WINDOW = ("date_from", "date_to", "require_date")  # terms the release-date index serves
+_BOUNDS: tuple[tuple[str, str, str, Any], ...] = (
+    # (TitleFilter field, column, comparison, bound type)
+    ("date_from", "release_date", ">=", String),
+    ("date_to", "release_date", "<=", String),
+    ("vote_average_min", "vote_average", ">=", Float),
+    ("vote_average_max", "vote_average", "<=", Float),
+    ("vote_count_min", "vote_count", ">=", Float),
+    ("vote_count_max", "vote_count", "<=", Float),
+)
+FilterShape = tuple[Any, ...]
+
+
+def _genre_split(genres: Iterable[int]) -> tuple[int, tuple[int, ...]]:
+    """(the mask of the known genres, the others in order)."""
+    ids = tuple(dict.fromkeys(int(genre) for genre in genres))
+    return genre_mask(ids), tuple(genre for genre in ids if genre not in _GENRE_BIT)
+
+
+def _genre_pattern(genre_id: int) -> str:
+    return f"%,{int(genre_id)},%"
+
+
+def filter_spec(wanted: TitleFilter) -> tuple[FilterShape, dict[str, Any]]:
+    """The shape of `wanted` (what its statements are compiled for) and the values bound to it."""
+    shape: list[Any] = [wanted.media_types]
+    values: dict[str, Any] = {}
+    if not wanted.include_adult:
+        shape.append("no_adult")
+    if not wanted.include_video:
+        shape.append("no_video")
+    if wanted.genre_groups:
+        groups = []
+        for index, group in enumerate(wanted.genre_groups):
+            mask, others = _genre_split(group)
+            if mask:
+                values[f"f_genres_{index}"] = mask
+            for position, genre in enumerate(others):
+                values[f"f_genres_{index}_{position}"] = _genre_pattern(genre)
+            groups.append((bool(mask), len(others)))
+        shape.append(("genres", tuple(groups)))
+    if wanted.without_genres:
+        mask, others = _genre_split(wanted.without_genres)
+        if mask:
+            values["f_without"] = mask
+        for position, genre in enumerate(others):
+            values[f"f_without_{position}"] = _genre_pattern(genre)
+        shape.append(("without", bool(mask), len(others)))
+    for name, *_ in _BOUNDS:
+        value = getattr(wanted, name)
+        if value is not None:
+            shape.append(name)
+            values[f"f_{name}"] = value
+    if wanted.require_date:
+        shape.append("require_date")
+    if wanted.any_air_date_from is not None and wanted.any_air_date_to is not None:
+        shape.append("any_air")
+        values["f_air_low"], values["f_air_high"] = wanted.any_air_date_from, wanted.any_air_date_to
+    if wanted.air_span_to is not None:
+        shape.append("span_to")
+        values["f_span_to"] = wanted.air_span_to
+    if wanted.air_span_from is not None:
+        shape.append("span_from")
+        values["f_span_from"] = wanted.air_span_from
+    if wanted.original_languages:
+        shape.append(("languages", len(wanted.original_languages)))
+        for position, code in enumerate(wanted.original_languages):
+            values[f"f_language_{position}"] = code
+    return tuple(shape), values
+
+
+def _media_types(kinds: Sequence[str]) -> ColumnElement[bool]:
+    # Equalities rather than IN: a prepared statement takes no expanding parameter.
+    return or_(*(titles.c.media_type == kind for kind in kinds))
+
+
+def _terms(shape: FilterShape, *, indexable: frozenset[str] | None = None) -> list[ColumnElement[bool]]:
+    """The WHERE terms of a filter shape, bound by name (filter_spec gives the values).
+
+    Range terms on columns outside `indexable` are hidden from indexes.
+    """
+    return [term for _, term in _named_terms(shape, indexable)]
+
+
+def _named_terms(shape: FilterShape, indexable: frozenset[str] | None) -> list[tuple[str, ColumnElement[bool]]]:
+    """(shape part name, term) for each term of `shape` (see _terms)."""
 
     def col(name: str) -> Any:
         column = titles.c[name]
         return column if indexable is None or name in indexable else _hidden(column)
 
-    conditions: list[ColumnElement[bool]] = []
-    if not wanted.include_adult:
-        conditions.append(titles.c.adult == false())
-    if not wanted.include_video:
-        conditions.append(titles.c.video == false())
-    if wanted.genre_groups:
-        conditions.append(or_(*(and_(*(has_genre(g) for g in group)) for group in wanted.genre_groups)))
-    for genre in wanted.without_genres:
-        conditions.append(~has_genre(genre))
-    if wanted.date_from is not None:
-        conditions.append(col("release_date") >= wanted.date_from)
-    if wanted.date_to is not None:
-        conditions.append(col("release_date") <= wanted.date_to)
-    if wanted.require_date:
-        conditions.append(col("release_date").is_not(None))
-    if wanted.any_air_date_from is not None and wanted.any_air_date_to is not None:
-        low, high = wanted.any_air_date_from, wanted.any_air_date_to
-        conditions.append(
-            or_(
-                titles.c.release_date.between(low, high),
-                titles.c.last_air_date.between(low, high),
-                titles.c.next_air_date.between(low, high),
+    def bound(name: str, type_: Any = String) -> Any:
+        return bindparam(f"f_{name}", type_=type_)
+
+    def has_mask(name: str) -> ColumnElement[bool]:
+        mask = bound(name, BigInteger)
+        masked: ColumnElement[int] = titles.c.genre_mask.op("&", return_type=BigInteger)(mask)
+        holds: ColumnElement[bool] = masked == mask
+        return holds
+
+    def has_pattern(name: str) -> ColumnElement[bool]:
+        return _padded_genres().like(bound(name))
+
+    bounds = {name: (column, comparison, type_) for name, column, comparison, type_ in _BOUNDS}
+    conditions: list[tuple[str, ColumnElement[bool]]] = []
+    for part in shape[1:]:
+        name = part if isinstance(part, str) else part[0]
+        if part == "no_adult":
+            conditions.append((name, titles.c.adult == false()))
+        elif part == "no_video":
+            conditions.append((name, titles.c.video == false()))
+        elif name == "genres":
+            groups = []
+            for index, (masked, others) in enumerate(part[1]):
+                parts = [has_mask(f"genres_{index}")] if masked else []
+                parts += [has_pattern(f"genres_{index}_{position}") for position in range(others)]
+                groups.append(and_(*parts))
+            conditions.append((name, or_(*groups)))
+        elif name == "without":
+            _, masked, others = part
+            if masked:
+                conditions.append(
+                    (name, titles.c.genre_mask.op("&", return_type=BigInteger)(bound("without", BigInteger)) == 0)
+                )
+            conditions += [(name, ~has_pattern(f"without_{position}")) for position in range(others)]
+        elif name in bounds:
+            column, comparison, type_ = bounds[name]
+            conditions.append((name, col(column).op(comparison, is_comparison=True)(bound(name, type_))))
+        elif part == "require_date":
+            conditions.append((name, col("release_date").is_not(None)))
+        elif part == "any_air":
+            low, high = bound("air_low"), bound("air_high")
+            conditions.append(
+                (
+                    name,
+                    or_(
+                        titles.c.release_date.between(low, high),
+                        titles.c.last_air_date.between(low, high),
+                        titles.c.next_air_date.between(low, high),
+                    ),
+                )
             )
-        )
-    if wanted.air_span_from is not None or wanted.air_span_to is not None:
-        last = func.coalesce(titles.c.next_air_date, titles.c.last_air_date, titles.c.release_date)
-        if wanted.air_span_to is not None:
-            conditions.append(col("release_date") <= wanted.air_span_to)
-        if wanted.air_span_from is not None:
-            conditions.append(last >= wanted.air_span_from)
-    if wanted.original_languages:
-        # OR of equalities rather than IN: a page statement is compiled once and reused (Prepared).
-        conditions.append(or_(*(titles.c.original_language == code for code in wanted.original_languages)))
-    if wanted.vote_average_min is not None:
-        conditions.append(col("vote_average") >= wanted.vote_average_min)
-    if wanted.vote_average_max is not None:
-        conditions.append(col("vote_average") <= wanted.vote_average_max)
-    if wanted.vote_count_min is not None:
-        conditions.append(col("vote_count") >= wanted.vote_count_min)
-    if wanted.vote_count_max is not None:
-        conditions.append(col("vote_count") <= wanted.vote_count_max)
+        elif part == "span_to":
+            conditions.append((name, col("release_date") <= bound("span_to")))
+        elif part == "span_from":
+            last = func.coalesce(titles.c.next_air_date, titles.c.last_air_date, titles.c.release_date)
+            conditions.append((name, last >= bound("span_from")))
+        elif name == "languages":
+            conditions.append(
+                (name, or_(*(titles.c.original_language == bound(f"language_{i}") for i in range(part[1]))))
+            )
+        else:  # pragma: no cover - filter_spec and _terms list the same tokens
+            raise AssertionError(f"unknown filter term {part!r}")
     return conditions
 
 
@@ -539,45 +670,113 @@ def _order_by(columns: Any, order: TitleOrder, *, hidden: bool = False) -> list[
 
 # Orders an index of `titles` serves (storage/tables.py); revenue has none.
 _INDEXED_ORDERS = frozenset(ORDER_KEYS) - {"revenue"}
-# A release-date window up to this long drives a page through the date index (then sorts the
-# window); anything else walks the order's own index and filters as it goes.
-DATE_DRIVEN_DAYS = 3 * 366
 
 
-def _date_driven(wanted: TitleFilter, order: TitleOrder) -> bool:
-    if order.key == "release_date" or wanted.date_from is None or wanted.date_to is None:
-        return False
-    try:
-        days = (dt.date.fromisoformat(wanted.date_to) - dt.date.fromisoformat(wanted.date_from)).days
-    except ValueError:
-        return False
-    return days <= DATE_DRIVEN_DAYS
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What counting a filter found: its titles, and the rows the count had to look at.
+
+    `scanned` is the titles in the filter's release-date window when it has one (the date index
+    serves it), else every title of its media types. A page compares the two to choose its plan.
+    """
+
+    matches: int
+    scanned: int
 
 
-def _walk(media_type: str, wanted: TitleFilter, order: TitleOrder) -> Any:
-    """The keys and order columns of one media type's titles in `wanted`, ordered by one chosen index.
+_COUNT_STATEMENTS: OrderedDict[FilterShape, Prepared] = OrderedDict()
+_STATEMENTS_KEPT = 256
 
-    Left to itself a planner may take a range index (vote_count >= 100) and sort every match;
-    here the walk follows the order's index (other range terms hidden from indexes) unless the
-    filter holds a release-date window of at most three years, which the date index serves better.
-    Only key and order columns are selected: with `adult` and `video` in the indexes, a walk past
-    an offset never reads a row.
+
+def _kept(cache: OrderedDict[Any, Prepared], key: Any, build: Any) -> Prepared:
+    """The prepared statement of `key` in `cache`, built (and the least recently used dropped) when missing."""
+    prepared = cache.get(key)
+    if prepared is not None:
+        cache.move_to_end(key)
+        return prepared
+    prepared = cache[key] = Prepared(build())
+    while len(cache) > _STATEMENTS_KEPT:
+        cache.popitem(last=False)
+    return prepared
+
+
+def _count_statement(shape: FilterShape) -> Prepared:
+    def build() -> Any:
+        named = _named_terms(shape, frozenset({"release_date"}))
+        window = [term for name, term in named if name in _DATE_WINDOW]
+        rest = [term for name, term in named if name not in _DATE_WINDOW]
+        matches = func.coalesce(func.sum(case((and_(*rest), 1), else_=0)), 0) if rest else func.count()
+        return select(func.count().label("scanned"), matches.label("matches")).where(_media_types(shape[0]), *window)
+
+    return _kept(_COUNT_STATEMENTS, shape, build)
+
+
+async def count_matches(conn: Conn, wanted: TitleFilter) -> Counted:
+    """How many titles `wanted` holds (and how many rows counting them visited)."""
+    shape, values = filter_spec(wanted)
+    row = (await conn.fetch(_count_statement(shape), values))[0]
+    return Counted(matches=int(row.matches or 0), scanned=int(row.scanned or 0))
+
+
+async def count_titles_where(conn: Conn, wanted: TitleFilter) -> int:
+    """How many titles `wanted` holds."""
+    return (await count_matches(conn, wanted)).matches
+
+
+# How many titles of a media type the catalog holds, as last counted (a plan estimate only: a
+# stale figure can choose a slower plan, never a wrong page). Counted again after this long.
+_SIZES: dict[tuple[str, ...], tuple[float, int]] = {}
+SIZE_TTL = 60.0
+
+
+async def _catalog_size(conn: Conn, kinds: tuple[str, ...]) -> int:
+    now = time.monotonic()
+    known = _SIZES.get(kinds)
+    if known is not None and now - known[0] < SIZE_TTL:
+        return known[1]
+    size = int(await conn.scalar(select(func.count()).select_from(titles).where(_media_types(kinds))) or 0)
+    _SIZES[kinds] = (now, size)
+    return size
+
+
+# The plan cost model (in rows read): a walk along the order's index reads each title it passes
+# (it checks the filter on the row), and passes catalog / matches titles per match; filtering
+# first reads the scanned index entries (about half a row each: the release-date index carries
+# genre_mask and vote_count), then every match's row, and sorts the matches.
+_SCAN_COST = 0.5
+
+
+def _filters_first(counted: Counted, catalog: int, *, offset: int, limit: int) -> bool:
+    walk = (offset + limit) * catalog / max(counted.matches, 1)
+    first = counted.scanned * _SCAN_COST + counted.matches
+    return first < walk
+
+
+def _walk(media_type: str, shape: FilterShape, order: TitleOrder, *, first: bool) -> Any:
+    """The keys and order columns of one media type's titles in the filter, in `order`.
+
+    `first` (a selective filter): filter first, on whichever index serves the filter (the
+    release-date index for a date window; else none), then sort the matches; the order's
+    index is hidden so that no planner walks it. Otherwise walk the order's index (other range
+    terms hidden from indexes, so that no planner takes a range index and sorts every match),
+    checking the filter as it goes. Only key and order columns are selected: with `adult` and
+    `video` in the indexes, a walk past an offset never reads a row it does not need.
     """
     columns = [titles.c[name] for name in order.columns()]
     if order.key not in _INDEXED_ORDERS:
         # No index serves the order: let the planner take whichever range index it likes.
-        conditions = _conditions(wanted)
+        conditions = _terms(shape)
         ordering = _order_by(titles.c, order)
-    elif _date_driven(wanted, order):
-        conditions = _conditions(wanted, indexable=frozenset({"release_date"}))
+    elif first:
+        conditions = _terms(shape, indexable=frozenset({"release_date"}))
         ordering = _order_by(titles.c, order, hidden=True)
     else:
-        conditions = _conditions(wanted, indexable=frozenset(ORDER_KEYS[order.key][:1]))
+        conditions = _terms(shape, indexable=frozenset(ORDER_KEYS[order.key][:1]))
         ordering = _order_by(titles.c, order)
     return select(*columns).where(titles.c.media_type == media_type, *conditions).order_by(*ordering)
 
 
-def _split_walks(media_type: str, wanted: TitleFilter, order: TitleOrder, pivot: float) -> list[Any]:
+def _split_walks(media_type: str, shape: FilterShape, order: TitleOrder, pivot: float) -> list[Any]:
     """A descending rating_score / activity order as three walks, each served by an index.
 
     Most titles hold the pivot value (no votes: the prior; no activity: 0), so one index on the
@@ -587,7 +786,7 @@ def _split_walks(media_type: str, wanted: TitleFilter, order: TitleOrder, pivot:
     """
     key = titles.c[order.key]
     columns = [titles.c[name] for name in order.columns()]
-    conditions = _conditions(wanted, indexable=frozenset())
+    conditions = _terms(shape, indexable=frozenset())
     base = select(*columns).where(titles.c.media_type == media_type, *conditions)
     by_key = _order_by(titles.c, order)
     by_popularity = [titles.c.popularity.desc(), titles.c.id.desc(), titles.c.media_type.desc()]
@@ -601,66 +800,57 @@ def _split_walks(media_type: str, wanted: TitleFilter, order: TitleOrder, pivot:
     return [voted.where(key > pivot).order_by(*by_key), at_pivot, voted.where(key < pivot).order_by(*by_key)]
 
 
-def _walks(media_type: str, wanted: TitleFilter, order: TitleOrder) -> list[Any]:
+def _walks(media_type: str, shape: FilterShape, order: TitleOrder, first: bool) -> list[Any]:
     if order.pivot is not None and order.descending:
-        return _split_walks(media_type, wanted, order, order.pivot)
-    return [_walk(media_type, wanted, order)]
+        return _split_walks(media_type, shape, order, order.pivot)
+    return [_walk(media_type, shape, order, first=first)]
 
 
-async def count_titles_where(conn: Conn, wanted: TitleFilter) -> int:
-    """How many titles `wanted` holds."""
-    stmt = (
-        select(func.count())
-        .select_from(titles)
-        .where(titles.c.media_type.in_(wanted.media_types), *_conditions(wanted))
-    )
-    return int(await conn.scalar(stmt) or 0)
+# Page statements by (filter shape, order, plan), compiled once (storage.engine.Prepared):
+# building one costs more than running it. The least recently used go first past _STATEMENTS_KEPT.
+_PAGE_STATEMENTS: OrderedDict[tuple[FilterShape, TitleOrder, bool], Prepared] = OrderedDict()
 
 
-# Page statements by (filter, order), compiled once (storage.engine.Prepared): building one costs
-# more than running it. The least recently used go first past _PAGE_STATEMENTS_KEPT.
-_PAGE_STATEMENTS: OrderedDict[tuple[TitleFilter, TitleOrder], Prepared] = OrderedDict()
-_PAGE_STATEMENTS_KEPT = 256
+def _page_statement(shape: FilterShape, order: TitleOrder, first: bool) -> Prepared:
+    def build() -> Any:
+        offset, limit = bindparam("p_offset", type_=Integer), bindparam("p_limit", type_=Integer)
+        walks = [walk for kind in shape[0] for walk in _walks(kind, shape, order, first)]
+        if len(walks) == 1:
+            page = walks[0].offset(offset).limit(limit).subquery("page")
+        else:
+            # Several limited walks (media types, split orders), merged: a page never sorts the catalog.
+            reach = bindparam("p_reach", type_=Integer)
+            merged = union_all(*(select(walk.limit(reach).subquery()) for walk in walks)).subquery("merged")
+            page = select(merged).order_by(*_order_by(merged.c, order)).offset(offset).limit(limit).subquery("page")
+        # The page's 20 keys, then their rows.
+        return (
+            select(titles)
+            .join(page, and_(titles.c.media_type == page.c.media_type, titles.c.id == page.c.id))
+            .order_by(*_order_by(page.c, order))
+        )
+
+    return _kept(_PAGE_STATEMENTS, (shape, order, first), build)
 
 
-def _page_statement(wanted: TitleFilter, order: TitleOrder) -> Prepared:
-    key = (wanted, order)
-    prepared = _PAGE_STATEMENTS.get(key)
-    if prepared is not None:
-        _PAGE_STATEMENTS.move_to_end(key)
-        return prepared
-    offset, limit = bindparam("p_offset", type_=Integer), bindparam("p_limit", type_=Integer)
-    walks = [walk for kind in wanted.media_types for walk in _walks(kind, wanted, order)]
-    if len(walks) == 1:
-        page = walks[0].offset(offset).limit(limit).subquery("page")
-    else:
-        # Several limited walks (media types, split orders), merged: a page never sorts the catalog.
-        reach = bindparam("p_reach", type_=Integer)
-        merged = union_all(*(select(walk.limit(reach).subquery()) for walk in walks)).subquery("merged")
-        page = select(merged).order_by(*_order_by(merged.c, order)).offset(offset).limit(limit).subquery("page")
-    # The page's 20 keys, then their rows.
-    stmt = (
-        select(titles)
-        .join(page, and_(titles.c.media_type == page.c.media_type, titles.c.id == page.c.id))
-        .order_by(*_order_by(page.c, order))
-    )
-    prepared = _PAGE_STATEMENTS[key] = Prepared(stmt)
-    while len(_PAGE_STATEMENTS) > _PAGE_STATEMENTS_KEPT:
-        _PAGE_STATEMENTS.popitem(last=False)
-    return prepared
-
-
-async def page_titles(conn: Conn, wanted: TitleFilter, order: TitleOrder, *, offset: int, limit: int) -> list[Title]:
+async def page_titles(
+    conn: Conn, wanted: TitleFilter, order: TitleOrder, *, offset: int, limit: int, counted: Counted | None = None
+) -> list[Title]:
     """One page of the titles `wanted` holds, in `order`.
 
-    One media type walks that type's index for the order; several are merged from one limited
-    walk per type.
+    One media type walks that type's index for the order, or (given what counting the filter
+    found, `counted`, and when that is cheaper) filters first and sorts the matches; several
+    media types are merged from one limited walk per type.
     """
-    prepared = _page_statement(wanted, order)
-    params = {"p_offset": offset, "p_limit": limit}
-    if len(wanted.media_types) > 1 or (order.pivot is not None and order.descending):
+    shape, params = filter_spec(wanted)
+    split = order.pivot is not None and order.descending
+    first = False
+    if counted is not None and len(wanted.media_types) == 1 and not split and order.key in _INDEXED_ORDERS:
+        catalog = await _catalog_size(conn, wanted.media_types)
+        first = _filters_first(counted, catalog, offset=offset, limit=limit)
+    params.update(p_offset=offset, p_limit=limit)
+    if len(wanted.media_types) > 1 or split:
         params["p_reach"] = offset + limit
-    return [Title.from_row(row) for row in await conn.fetch(prepared, params)]
+    return [Title.from_row(row) for row in await conn.fetch(_page_statement(shape, order, first), params)]
 
 
 # --- the copies of catalog values kept on lists and list items ------------------------------------

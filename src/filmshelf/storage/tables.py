@@ -127,6 +127,9 @@ titles = Table(
     Column("original_language", String(16), nullable=False, server_default=""),
     Column("release_date", String(10), nullable=True),  # `first_air_date` for TV
     Column("genre_ids", Text, nullable=False, server_default="[]"),  # JSON array
+    # The known genres among genre_ids as bits (storage/catalog.py, KNOWN_GENRES): discovery's
+    # genre filters test it with one AND, in the release-date index.
+    Column("genre_mask", BigInteger, nullable=False, server_default="0"),
     Column("origin_country", Text, nullable=False, server_default="[]"),  # JSON array (TV)
     Column("overview", Text, nullable=False, server_default=""),
     # Served figures, derived (catalog/popularity.py) from the imported ones and filmshelf's own
@@ -167,7 +170,12 @@ titles = Table(
     ),
     Index("ix_titles_media_type_vote_average", "media_type", "vote_average", "id", "adult", "video"),
     Index("ix_titles_media_type_vote_count", "media_type", "vote_count", "id", "adult", "video"),
-    Index("ix_titles_media_type_release_date", "media_type", "release_date", "id", "adult", "video"),
+    # The release-date index also carries what discover filters on most (genres, a vote-count
+    # floor): a filter with a date window counts and filters its titles without reading a row.
+    Index(
+        "ix_titles_media_type_release_date",
+        *("media_type", "release_date", "id", "adult", "video", "genre_mask", "vote_count"),
+    ),
     Index("ix_titles_media_type_original_title", "media_type", "original_title", "id", "adult", "video"),
     # top_rated and trending orders split at a pivot (storage/catalog.py, _split_walks): titles at
     # the pivot (no votes, no activity) walk the popularity index above, the others these.
