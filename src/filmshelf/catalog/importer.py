@@ -45,6 +45,8 @@ from filmshelf.storage.engine import Database
 DATA_DIR = Path(__file__).parent / "data"
 SAMPLE_FILES = (DATA_DIR / "sample_movies.jsonl", DATA_DIR / "sample_tv.jsonl")
 BATCH_SIZE = 10_000
+# An import that wrote at least this many titles refreshes the planner's statistics afterwards.
+ANALYZE_AFTER = 1_000
 
 _INT32 = 2**31 - 1
 _INT64 = 2**63 - 1
@@ -550,6 +552,9 @@ async def import_files(
     if written:
         async with db.write() as conn:
             await catalog_rows.refresh_list_denormalised(conn, since=stamp)
+    if written >= ANALYZE_AFTER:
+        async with db.write() as conn:
+            await catalog_rows.analyze_titles(conn)
     return counts
 
 
