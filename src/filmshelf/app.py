@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -83,8 +84,9 @@ async def refresh_stats_forever(services: Services, every: float) -> None:
     while True:
         now = services.clock.now()
         try:
-            # The first round looks at the whole last week; later ones at what moved since.
-            await popularity.refresh_recent(services.db, now=now, last_run=last_run)
+            # The first round looks at the whole last week; later ones at what moved since. A
+            # round (thousands of titles after a big list change) runs apart from the requests.
+            await services.db.run_apart(functools.partial(popularity.refresh_recent, now=now, last_run=last_run))
             last_run = now
         except Exception:  # a failed round is logged and retried (whole) at the next one
             log.exception("refreshing the titles' activity figures failed")

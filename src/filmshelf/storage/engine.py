@@ -15,11 +15,12 @@ instead of binding NULL.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections import namedtuple
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as create_sync_engine
@@ -32,6 +33,7 @@ from sqlalchemy.sql import Executable
 from filmshelf.storage.files import make_private_sqlite_file, sqlite_file_path
 
 _SQLITE = sqlite_dialect.dialect(paramstyle="named")
+T = TypeVar("T")
 
 
 class StatementParamsError(TypeError):
@@ -253,6 +255,16 @@ class Database(Protocol):
         """Close every pooled connection."""
         ...
 
+    async def run_apart(self, work: Callable[[Database], Awaitable[T]]) -> T:
+        """Run `work(database)` so that it cannot hold up this event loop's other tasks.
+
+        For long background work (the scheduled activity refresh). SQLite runs statements inline,
+        on the loop: there `work` runs in a thread, with its own event loop and connections to
+        the same file (sqlite3 lets go of the GIL while a statement runs, so requests go on).
+        PostgreSQL statements are awaited: there `work` runs here, on this database.
+        """
+        ...
+
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # Autocommit at the driver level; `write()` issues BEGIN IMMEDIATE itself so a writer takes
@@ -313,6 +325,19 @@ class SQLiteDatabase:
             self._reader = None
         self.engine.dispose()
 
+    async def run_apart(self, work: Callable[[Database], Awaitable[T]]) -> T:
+        if sqlite_file_path(self.url) is None:
+            return await work(self)  # an in-memory database has no second connection to it
+
+        async def apart() -> T:
+            db = SQLiteDatabase(self.url)
+            try:
+                return await work(db)
+            finally:
+                await db.dispose()
+
+        return await asyncio.to_thread(asyncio.run, apart())
+
 
 class PostgresDatabase:
     """The scale-out engine: PostgreSQL through asyncpg, shared by any number of processes."""
@@ -346,6 +371,9 @@ class PostgresDatabase:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+    async def run_apart(self, work: Callable[[Database], Awaitable[T]]) -> T:
+        return await work(self)
 
 
 def async_url(url: str) -> str:
