@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import select, text
 
 from filmshelf.catalog import importer
+from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage.engine import Database, open_database
 from filmshelf.storage.migrate import upgrade
 from filmshelf.storage.tables import accounts, list_items, lists, metadata, titles
@@ -549,3 +550,107 @@ def test_bench_generator_output_imports(db_url: str, tmp_path: Path) -> None:
     rows = stored(db_url)
     assert min(media_id for _, media_id in rows) == 10_000_001
     assert all(row["title"].startswith("Synthetic benchmark title #") for row in rows.values())
+
+
+# --- bulk loads, the export fast path -----------------------------------------------------------------
+def title_indexes(url: str) -> set[str]:
+    async def work(db: Database) -> set[str]:
+        async with db.read() as conn:
+            return set(await catalog_rows._index_names(conn))
+
+    return {name for name in run(url, work) if name.startswith("ix_titles_")}
+
+
+EXPECTED_INDEXES = {str(index.name) for index in titles.indexes}
+
+
+def test_bulk_load_into_an_empty_catalog_builds_the_indexes_at_the_end(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "BULK_LOAD_MIN_BYTES", 0)
+    dropped: list[bool] = []
+    real_lines = importer._import_lines
+
+    async def lines_with_check(db: Database, *args: Any) -> int:
+        async with db.read() as conn:
+            names = {name for name in await catalog_rows._index_names(conn) if name.startswith("ix_titles_")}
+        dropped.append(names == set())
+        return await real_lines(db, *args)
+
+    monkeypatch.setattr(importer, "_import_lines", lines_with_check)
+    path = write_lines(
+        tmp_path / "bulk.json", [movie_export_line(10_000_000 + i) for i in range(1, 41)], compress=False
+    )
+    counts, bad = import_paths(db_url, [path], batch_size=16)
+    assert dropped == [True]  # loaded without the secondary indexes ...
+    assert title_indexes(db_url) == EXPECTED_INDEXES  # ... which are all back
+    assert (counts.added, bad) == (40, [])
+    rows = stored(db_url)
+    assert rows[("movie", 10_000_007)]["title"] == "Synthetic import title 10000007"
+    # A second import finds a catalog that is no longer empty: indexes stay in place.
+    monkeypatch.setattr(importer, "BULK_LOAD_MAX_TITLES", 10)
+    dropped.clear()
+    import_paths(db_url, [path], batch_size=16)
+    assert dropped == [False]
+
+
+def test_an_import_restores_missing_indexes(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "BULK_LOAD_MIN_BYTES", 0)
+
+    async def failing(db: Database, *args: Any) -> int:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(importer, "_import_lines", failing)
+    path = write_lines(tmp_path / "one.json", [movie_export_line(10_000_001)], compress=False)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        import_paths(db_url, [path])
+    assert title_indexes(db_url) == EXPECTED_INDEXES  # a failed bulk load builds them again
+
+    # An import killed while they were dropped: the next import (not a bulk one) builds them.
+    monkeypatch.undo()
+    run(db_url, lambda db: _execute(db, "DROP INDEX ix_titles_media_type_vote_count"))
+    assert "ix_titles_media_type_vote_count" not in title_indexes(db_url)
+    import_paths(db_url, [path])
+    assert title_indexes(db_url) == EXPECTED_INDEXES
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        movie_export_line(10_000_001, popularity=2.25, adult=True),
+        tv_export_line(10_000_002, popularity=0.0),
+        '{"adult":null,"id":10000003,"original_title":"Synthetic Null","popularity":null,"video":null}',
+        '{"adult":false,"id":10000004,"original_title":"Synthetic","popularity":1,"video":false,"extra":1}',
+        '{"adult":false,"id":10000005,"original_title":"Synthetic","popularity":1}',
+        '{"id":10000006,"original_name":"Synthetic","popularity":1,"media_type":"tv"}',
+        '{"adult":false,"id":10000007,"original_title":"  ","popularity":1,"video":false}',
+        '{"adult":false,"id":-7,"original_title":"Synthetic","popularity":1,"video":false}',
+        '{"adult":false,"id":10000008,"original_title":"Synthetic","popularity":-1,"video":false}',
+    ],
+)
+def test_export_fast_path_reads_lines_as_the_general_path(line: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def parsed() -> Any:
+        try:
+            record = importer.parse_line(line.encode())
+        except importer.BadLineError as exc:
+            return ("bad line", str(exc))
+        return (record, list(record.row))  # the columns in the same order too
+
+    fast = parsed()
+    monkeypatch.setattr(importer, "_export_record", lambda data: None)
+    assert fast == parsed()
+
+
+def test_genre_mask_follows_genre_ids(db_url: str, tmp_path: Path) -> None:
+    lines: list[str | bytes] = [
+        json.dumps({"id": 10_000_001, "title": "Synthetic masked", "genre_ids": [28, 12, 99999]}),
+        json.dumps({"id": 10_000_002, "name": "Synthetic show", "original_name": "S", "genres": [{"id": 10765}]}),
+    ]
+    import_paths(db_url, [write_lines(tmp_path / "genres.json", lines, compress=False)])
+    rows = stored(db_url)
+    assert rows[("movie", 10_000_001)]["genre_mask"] == catalog_rows.genre_mask([28, 12])
+    assert rows[("tv", 10_000_002)]["genre_mask"] == catalog_rows.genre_mask([10765]) != 0
+    # A detail line with other genres moves the mask with them.
+    again: list[str | bytes] = [json.dumps({"id": 10_000_001, "title": "Synthetic masked", "genre_ids": [16]})]
+    import_paths(db_url, [write_lines(tmp_path / "again.json", again, compress=False)])
+    assert stored(db_url)[("movie", 10_000_001)]["genre_mask"] == catalog_rows.genre_mask([16])

@@ -26,6 +26,7 @@ The rules that make an import safe to repeat and to mix:
 from __future__ import annotations
 
 import gzip
+import logging
 import re
 import time
 import zlib
@@ -42,11 +43,17 @@ from filmshelf.catalog import popularity
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage.engine import Database
 
+log = logging.getLogger(__name__)
+
 DATA_DIR = Path(__file__).parent / "data"
 SAMPLE_FILES = (DATA_DIR / "sample_movies.jsonl", DATA_DIR / "sample_tv.jsonl")
 BATCH_SIZE = 10_000
 # An import that wrote at least this many titles refreshes the planner's statistics afterwards.
 ANALYZE_AFTER = 1_000
+# Files of at least this many bytes in all, into a catalog of at most this many titles, load
+# without the titles' secondary indexes and build them at the end (_bulk_load).
+BULK_LOAD_MIN_BYTES = 1 << 20
+BULK_LOAD_MAX_TITLES = 10_000
 
 _INT32 = 2**31 - 1
 _INT64 = 2**63 - 1
@@ -115,6 +122,28 @@ class _Line(msgspec.Struct):
 
 
 _decoder = msgspec.json.Decoder(_Line)
+
+
+# The two shapes of TMDB's daily ID export lines, exactly (any other key, or a missing one, and a
+# line takes the general path): parse_line reads them without building a _Line.
+class _MovieExportLine(msgspec.Struct, forbid_unknown_fields=True):
+    adult: bool | None
+    id: _Id
+    original_title: _Title
+    popularity: Annotated[float, Meta(ge=0)] | None
+    video: bool | None
+
+
+class _TvExportLine(msgspec.Struct, forbid_unknown_fields=True):
+    id: _Id
+    original_name: _Title
+    popularity: Annotated[float, Meta(ge=0)] | None
+
+
+_movie_export = msgspec.json.Decoder(_MovieExportLine)
+_tv_export = msgspec.json.Decoder(_TvExportLine)
+_MOVIE_EXPORT_CARRIED: tuple[str, ...] = ("original_title", "imported_popularity", "adult", "video")
+_TV_EXPORT_CARRIED: tuple[str, ...] = ("original_title", "imported_popularity")
 _encoder = msgspec.json.Encoder()
 
 
@@ -207,10 +236,37 @@ def _media_type(line: _Line) -> str:
     raise BadLineError("not a movie or TV show: no title, original_title or original_name")
 
 
+def _export_record(data: bytes) -> TitleRecord | None:
+    """The record of a daily ID export line (what the general path makes of it), else None."""
+    try:
+        if b'"original_name"' in data:
+            show = _tv_export.decode(data)
+            original, media_type, carried = show.original_name, "tv", _TV_EXPORT_CARRIED
+            row: dict[str, Any] = {"original_title": original, "title": original, "title_key": original.lower()}
+            row["imported_popularity"] = float(show.popularity or 0.0)
+            media_id = show.id
+        else:
+            movie = _movie_export.decode(data)
+            original, media_type, carried = movie.original_title, "movie", _MOVIE_EXPORT_CARRIED
+            row = {"original_title": original, "title": original, "title_key": original.lower()}
+            row["imported_popularity"] = float(movie.popularity or 0.0)
+            row["adult"], row["video"] = bool(movie.adult), bool(movie.video)
+            media_id = movie.id
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    if not original.strip():
+        return None  # the general path says why
+    row["popularity"] = row["imported_popularity"] * 1.0
+    return TitleRecord(media_type=media_type, id=media_id, row=row, carried=carried, parts={})
+
+
 def parse_line(data: bytes) -> TitleRecord:
     """Turn one JSON line into a TitleRecord; BadLineError says why it cannot be one."""
     if b"\\u0000" in data:
         raise BadLineError("contains a NUL character (\\u0000)")
+    fast = _export_record(data)
+    if fast is not None:
+        return fast
     try:
         line = _decoder.decode(data)
     except msgspec.ValidationError as exc:
@@ -494,6 +550,58 @@ async def import_files(
     """
     stamp = time.time() if now is None else now
     counts = ImportCounts() if counts is None else counts
+    bulk = await _bulk_load(db, paths)
+    try:
+        written = await _import_lines(db, paths, stamp, counts, on_bad_line, on_progress, batch_size)
+    finally:
+        # Also after an import that did not drop them: one killed while they were dropped is
+        # repaired by the next.
+        async with db.write() as conn:
+            restored = await catalog_rows.ensure_title_indexes(conn)
+        if restored and not bulk:
+            log.warning("rebuilt %d missing index(es) of the catalog's titles", restored)
+    if written:
+        async with db.write() as conn:
+            await catalog_rows.refresh_list_denormalised(conn, since=stamp)
+    if written >= ANALYZE_AFTER:
+        async with db.write() as conn:
+            await catalog_rows.analyze_titles(conn)
+    return counts
+
+
+async def _bulk_load(db: Database, paths: Sequence[Path]) -> bool:
+    """Whether this import loads a big file into a (nearly) empty catalog; if so, drop the indexes.
+
+    Then the titles' secondary indexes are dropped first and built once at the end (measured on
+    1,000,000 export lines: 50 s with the indexes, 25 s without them and 5 s to build them).
+    Every import builds missing ones at its end, even when it fails; one killed while they were
+    dropped leaves them missing until the next import (of any file) ends.
+    """
+    size = 0
+    for path in paths:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            return False
+    if size < BULK_LOAD_MIN_BYTES:
+        return False
+    async with db.write() as conn:
+        if await catalog_rows.count_titles(conn) > BULK_LOAD_MAX_TITLES:
+            return False
+        await catalog_rows.drop_title_indexes(conn)
+    return True
+
+
+async def _import_lines(
+    db: Database,
+    paths: Sequence[Path],
+    stamp: float,
+    counts: ImportCounts,
+    on_bad_line: BadLineCallback | None,
+    on_progress: ProgressCallback | None,
+    batch_size: int,
+) -> int:
+    """Read, check and write every line of `paths`; return how many title rows were written."""
     written = 0
     pending: dict[tuple[str, int], TitleRecord] = {}
 
@@ -548,14 +656,7 @@ async def import_files(
                 on_progress(position - reported)
         finally:
             source.raw.close()
-
-    if written:
-        async with db.write() as conn:
-            await catalog_rows.refresh_list_denormalised(conn, since=stamp)
-    if written >= ANALYZE_AFTER:
-        async with db.write() as conn:
-            await catalog_rows.analyze_titles(conn)
-    return counts
+    return written
 
 
 async def import_records(db: Database, records: Sequence[TitleRecord], *, now: float) -> ImportCounts:

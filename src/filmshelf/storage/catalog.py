@@ -31,6 +31,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.records import Title
@@ -287,6 +288,17 @@ async def existing_title_values(
     """The stored `columns` of the `media_type` titles among `ids`, keyed by id (a query per 5,000 ids)."""
     selected = [titles.c[name] for name in columns]
     found: dict[int, tuple[Any, ...]] = {}
+    if not ids:
+        return found
+    low, high = min(ids), max(ids)
+    if high - low < 4 * len(ids):
+        # Dense ids (an export is in id order): one range of the primary key, filtered here.
+        wanted = set(ids)
+        stmt = select(titles.c.id, *selected).where(titles.c.media_type == media_type, titles.c.id.between(low, high))
+        for row in await conn.rows(stmt):
+            if row[0] in wanted:
+                found[row[0]] = tuple(row[1:])
+        return found
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start : start + _IN_CHUNK]
         stmt = select(titles.c.id, *selected).where(titles.c.media_type == media_type, titles.c.id.in_(chunk))
@@ -326,6 +338,29 @@ async def upsert_titles(
         await upsert(conn, titles, rows, key=("media_type", "id"), update=update, derived=derived)
         return
     await upsert(conn, titles, rows, key=("media_type", "id"), update=update)
+
+
+async def drop_title_indexes(conn: Conn) -> None:
+    """Drop the secondary indexes of `titles` (before a bulk load; ensure_title_indexes restores them)."""
+    for index in sorted(titles.indexes, key=lambda index: str(index.name)):
+        await conn.run(DropIndex(index, if_exists=True))
+
+
+async def ensure_title_indexes(conn: Conn) -> int:
+    """Create any secondary index of `titles` that is missing (storage/tables.py); return how many."""
+    present = {str(name) for name in await _index_names(conn)}
+    missing = [index for index in titles.indexes if str(index.name) not in present]
+    for index in sorted(missing, key=lambda index: str(index.name)):
+        await conn.run(CreateIndex(index, if_not_exists=True))
+    return len(missing)
+
+
+async def _index_names(conn: Conn) -> list[str]:
+    if conn.dialect == "postgresql":
+        stmt = text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'titles'")
+    else:
+        stmt = text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'titles'")
+    return [str(row[0]) for row in await conn.rows(stmt)]
 
 
 async def analyze_titles(conn: Conn) -> None:

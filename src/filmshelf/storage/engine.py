@@ -73,6 +73,19 @@ class Prepared:
             raise StatementParamsError(f"unknown parameters {sorted(unknown)}, missing {sorted(missing)}")
         return {**self._defaults, **params}
 
+    def bind_many(self, many: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """`bind` for each parameter set; a set with the keys of one already checked is not checked again."""
+        checked: set[frozenset[str]] = set()
+        bound: list[Mapping[str, Any]] = []
+        defaults = self._defaults
+        for one in many:
+            keys = frozenset(one)
+            if keys not in checked:
+                self.bind(one)
+                checked.add(keys)
+            bound.append({**defaults, **one} if defaults else one)
+        return bound
+
     def convert(self, values: Sequence[Any]) -> Any:
         """One SQLite result row as a record with SQLAlchemy's Python types."""
         assert self.record is not None
@@ -172,7 +185,7 @@ class _SyncConn(_BaseConn):
         driver = self._conn.connection.driver_connection
         assert driver is not None
         if params is not None and not isinstance(params, Mapping):
-            cursor = driver.executemany(stmt.sqlite_sql, [stmt.bind(one) for one in params])
+            cursor = driver.executemany(stmt.sqlite_sql, stmt.bind_many(params))
             try:
                 return [], int(cursor.rowcount)
             finally:
