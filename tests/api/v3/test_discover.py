@@ -33,7 +33,8 @@ BAD_PAGE = {
 
 
 def synthetic_lines(server: LiveServer) -> list[dict[str, Any]]:
-    """Titles the sample lacks: votes, revenue, adult and video ones, other languages, recent dates."""
+    """Titles the sample lacks: votes, revenue, adult and video ones, other languages, recent dates,
+    a genre id TMDB does not have (99999: filters read genre_ids for it, not the genre mask)."""
     s = SYNTHETIC
     return [
         {"id": s + 1, "title": "Synthetic Adult", "original_title": "Synthetic Adult", "adult": True,
@@ -49,7 +50,8 @@ def synthetic_lines(server: LiveServer) -> list[dict[str, Any]]:
          "vote_count": 3, "release_date": clock_date(server, -10), "genre_ids": [28, 12], "popularity": 3.0,
          "original_language": "en"},
         {"id": s + 6, "title": "Synthetic Soon", "original_title": "Synthetic Soon",
-         "release_date": clock_date(server, 10), "genre_ids": [28], "popularity": 2.0, "original_language": "en"},
+         "release_date": clock_date(server, 10), "genre_ids": [28, 99999], "popularity": 2.0,
+         "original_language": "en"},
         {"id": s + 7, "name": "Synthetic Airing", "original_name": "Synthetic Airing", "first_air_date": "2011-04-01",
          "next_episode_to_air": {"air_date": clock_date(server, 3)}, "popularity": 20.0, "vote_average": 8.8,
          "vote_count": 400, "genre_ids": [18], "original_language": "en"},
@@ -138,6 +140,10 @@ def test_discover_filters(server: LiveServer, app_creds: AppCreds, tmp_path: Pat
                 lambda e: movie_base(e) and ({28, 12} <= set(e.genre_ids) or 16 in e.genre_ids),
             ),
             ({"without_genres": "18|35"}, lambda e: movie_base(e) and not {18, 35} & set(e.genre_ids)),
+            ({"with_genres": "99999"}, lambda e: movie_base(e) and 99999 in e.genre_ids),
+            ({"with_genres": "28,99999"}, lambda e: movie_base(e) and {28, 99999} <= set(e.genre_ids)),
+            ({"with_genres": "12|99999"}, lambda e: movie_base(e) and bool({12, 99999} & set(e.genre_ids))),
+            ({"without_genres": "99999,18"}, lambda e: movie_base(e) and not {18, 99999} & set(e.genre_ids)),
             ({"primary_release_year": "1999"}, lambda e: movie_base(e) and year(e, "1999")),
             ({"year": "2001"}, lambda e: movie_base(e) and year(e, "2001")),
             (
