@@ -95,8 +95,12 @@ class _Importer:
         self.matches: dict[Any, matching.Match] = {}
         self.touched: set[MediaKey] = set()
 
-    def when(self, entry: Entry) -> float:
-        return self.now if entry.at is None else min(entry.at, self.now)
+    def when(self, entry: Entry, position: int = 0, count: int = 0) -> float:
+        """The entry's date (a future one taken as now). An entry without one is dated now, less a
+        millisecond per entry after it, so that the file's order is the stored order."""
+        if entry.at is None:
+            return self.now - (count - position) * 0.001
+        return min(entry.at, self.now)
 
     def line(self, section: str, entry: Entry, outcome: str, detail: str = "") -> None:
         found = self.matches[entry.ref]
@@ -136,18 +140,20 @@ class _Importer:
         stored = await transfer_rows.account_entries(self.conn, account_id=self.account_id)
         for section, kind in (("favorites", "favorite"), ("watchlist", "watchlist")):
             have = {_key(title) for title, _, _ in stored[section]}
-            for entry, key in self.matched(section, getattr(bundle, section)):
+            chosen = self.matched(section, getattr(bundle, section))
+            for position, (entry, key) in enumerate(chosen):
                 if key in have:
                     self.line(section, entry, "unchanged")
                     continue
                 await media_rows.add_mark(
                     self.conn, kind=kind, account_id=self.account_id, media_type=key[0], media_id=key[1],  # type: ignore[arg-type]
-                    now=self.when(entry),
+                    now=self.when(entry, position, len(chosen)),
                 )  # fmt: skip
                 self.touched.add(key)
                 self.line(section, entry, "added")
         rated = {_key(title): value for title, _, value in stored["ratings"]}
-        for entry, key in self.matched("ratings", bundle.ratings):
+        chosen = self.matched("ratings", bundle.ratings)
+        for position, (entry, key) in enumerate(chosen):
             value = entry.rating
             assert value is not None  # parsers give every rating entry a value
             if key in rated and rated[key] == value:
@@ -158,7 +164,7 @@ class _Importer:
                 continue
             await media_rows.put_rating(
                 self.conn, account_id=self.account_id, media_type=key[0], media_id=key[1], value=value,
-                now=self.when(entry),
+                now=self.when(entry, position, len(chosen)),
             )  # fmt: skip
             self.touched.add(key)
             if key in rated:
