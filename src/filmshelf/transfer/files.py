@@ -1,5 +1,9 @@
 """Reading the files of an import: archives opened, each file's format recognised from its content.
 
+Entries are taken in the order of the files given (and of an archive's members); Trakt's JSON files
+of one archive, or loose ones given one after another, are read together so that a list's items
+find the list's name in lists-lists.json.
+
 A file given on its own that is not one of the known formats is refused; a file inside an archive
 that is not (a Letterboxd zip holds profile.csv, comments.csv ...) is noted and left out.
 """
@@ -65,7 +69,11 @@ def read_uploads(uploads: list[Upload]) -> Bundle:
     for upload in uploads:
         if len(upload.data) > MAX_TOTAL_BYTES:
             raise ParseError(at(upload.name, 1), "too large to import")
-        for member, archived in _members(upload):
+        members = _members(upload)
+        if trakt_files and any(archived for _, archived in members):
+            trakt.read(trakt_files, bundle)  # loose Trakt files given before this archive
+            trakt_files = []
+        for member, archived in members:
             name = member.name
             text = decode(name, member.data)
             stripped = text.lstrip()
@@ -84,7 +92,7 @@ def read_uploads(uploads: list[Upload]) -> Bundle:
                     bundle.notes.append(f"{name}: left out (not a Trakt, TMDB list or TMDB account file)")
                 else:
                     raise ParseError(
-                        at(name, 1), "JSON that is neither a Trakt export file nor a TMDB v4 list or account page"
+                        at(name, 1), "JSON that is not a Trakt export file, a TMDB v4 list or account page"
                     )
                 continue
             first = next(csv_rows(name, text), None)
@@ -105,6 +113,9 @@ def read_uploads(uploads: list[Upload]) -> Bundle:
                     at(name, first[0] if first else 1),
                     f"not a Letterboxd, IMDb, Trakt or TMDB export file (first row: {shown!r})",
                 )
+        if trakt_files and any(archived for _, archived in members):
+            trakt.read(trakt_files, bundle)  # an archive's Trakt files together (lists find lists-lists.json)
+            trakt_files = []
     if trakt_files:
         trakt.read(trakt_files, bundle)
     return bundle

@@ -41,7 +41,7 @@ def to_ten(value: float) -> int:
 def from_ten(value: float, source: str) -> float:
     """IMDb / Trakt 1-10 -> TMDB; ValueError unless a whole number 1 to 10."""
     if not 1 <= value <= 10 or value != math.floor(value):
-        raise ValueError(f"a {source} rating is a whole number 1 to 10, not {value:g}")
+        raise ValueError(f"{source} ratings are whole numbers 1 to 10, not {value:g}")
     return float(value)
 
 

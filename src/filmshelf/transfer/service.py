@@ -92,6 +92,9 @@ class _Importer:
         self.conn, self.account_id, self.replace, self.now = conn, account_id, replace, now
         self.progress = progress
         self.report = Report()
+        # Lines are reported in the files' order: each entry's place among all entries.
+        self.order: dict[int, float] = {}
+        self.ordered: list[tuple[float, Line]] = []
         self.matches: dict[Any, matching.Match] = {}
         self.touched: set[MediaKey] = set()
 
@@ -104,7 +107,8 @@ class _Importer:
 
     def line(self, section: str, entry: Entry, outcome: str, detail: str = "") -> None:
         found = self.matches[entry.ref]
-        self.report.lines.append(
+        self.add_line(
+            self.order.get(id(entry), 0.0),
             Line(
                 section=section,
                 where=entry.ref.where,
@@ -114,15 +118,18 @@ class _Importer:
                 matched_by=found.by,
                 media_type=found.title.media_type if found.title else None,
                 media_id=found.title.id if found.title else None,
-            )
+            ),
         )
+
+    def add_line(self, order: float, line: Line) -> None:
+        self.ordered.append((order, line))
         if self.progress is not None:
-            self.progress(len(self.report.lines))
+            self.progress(len(self.ordered))
 
     def matched(self, section: str, entries: Sequence[Entry]) -> list[tuple[Entry, MediaKey]]:
         """The entries that match a title, each title once (a repeat is reported `unchanged`)."""
         kept: list[tuple[Entry, MediaKey]] = []
-        first: dict[MediaKey, str] = {}
+        first: dict[MediaKey, Entry] = {}
         for entry in entries:
             found = self.matches[entry.ref]
             if found.title is None:
@@ -130,9 +137,15 @@ class _Importer:
                 continue
             key = _key(found.title)
             if key in first:
-                self.line(section, entry, "unchanged", f"repeated: the entry at {first[key]} counts")
+                earlier = first[key]
+                if (earlier.rating, earlier.comment) == (entry.rating, entry.comment):
+                    self.line(section, entry, "unchanged", f"repeated: the entry at {earlier.ref.where} counts")
+                else:
+                    self.line(
+                        section, entry, "kept", f"repeated with another value: the entry at {earlier.ref.where} counts"
+                    )
                 continue
-            first[key] = entry.ref.where
+            first[key] = entry
             kept.append((entry, key))
         return kept
 
@@ -250,11 +263,13 @@ class _Importer:
                 else:
                     self.line(section, entry, "unchanged")
             kept_keys = {key for _, key in wanted}
+            after = max((self.order.get(id(entry), 0.0) for entry in imported.entries), default=0.0) + 0.5
             for title, _, _ in current:
                 if _key(title) not in kept_keys:
-                    self.report.lines.append(
+                    self.add_line(
+                        after,
                         Line(section=section, where="", title=title.title, outcome="removed",
-                             detail="not in the file (--replace)", media_type=title.media_type, media_id=title.id)
+                             detail="not in the file (--replace)", media_type=title.media_type, media_id=title.id),
                     )  # fmt: skip
             return
         missing = []
@@ -302,11 +317,14 @@ async def import_bundle(
     hears how many entries are done."""
     importer = _Importer(conn, account_id, replace, now, progress)
     importer.report.notes.extend(bundle.notes)
-    refs = list(dict.fromkeys(entry.ref for entry in all_entries(bundle)))
+    entries = all_entries(bundle)
+    importer.order = {id(entry): float(index) for index, entry in enumerate(entries)}
+    refs = list(dict.fromkeys(entry.ref for entry in entries))
     importer.matches = dict(zip(refs, await matching.match_all(conn, refs), strict=True))
     await importer.marks(bundle)
     await importer.lists(bundle)
     await importer.refresh()
+    importer.report.lines = [line for _, line in sorted(importer.ordered, key=lambda pair: pair[0])]
     return importer.report
 
 
