@@ -107,7 +107,9 @@ def test_stored_values_are_kept_without_replace(database_url: str) -> None:
     async def work(db: Database) -> tuple[service.Report, service.Report, bytes]:
         alice = await make_user(db, "alice")
         await seed(db, alice.id)
-        await import_archive(db, "alice", "x.zip", zipped({"lists/mine.csv": listed.replace("other comment", "c")}))
+        await import_archive(
+            db, "alice", "x.zip", zipped({"lists/mine.csv": listed.replace("other comment", "c").encode()})
+        )
         upload = zipped({"ratings.csv": ratings.encode(), "lists/mine.csv": listed.encode()})
         kept = await import_archive(db, "alice", "export.zip", upload)
         replaced = await import_archive(db, "alice", "export.zip", upload, replace=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromPath
 from litestar.response import Template
 
 from filmshelf.api.guards import services_of
@@ -19,7 +20,6 @@ from filmshelf.web.common import AnyRequest, not_found, page, signed_in_account,
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_FILES = 50
-SHOWN = ("unmatched", "kept", "refused", "removed")
 
 
 class TransferPages(Controller):
@@ -28,7 +28,7 @@ class TransferPages(Controller):
     path = "/account/data"
 
     @get("/export/{format_name:str}")
-    async def export_download(self, request: AnyRequest, format_name: str) -> Response[Any] | Template:
+    async def export_download(self, request: AnyRequest, format_name: FromPath[str]) -> Response[Any] | Template:
         """The account's lists, favorites, watchlist and ratings as a zip in one format."""
         account = await signed_in_account(request)
         if account is None:
@@ -59,7 +59,7 @@ class TransferPages(Controller):
         replace = form.get("replace") == "on"
         if not uploads or len(uploads) > MAX_UPLOAD_FILES:
             error = "Choose at least one file." if not uploads else f"At most {MAX_UPLOAD_FILES} files at a time."
-            return page("data_report.html.j2", 400, account=account, error=error, report=None, shown=SHOWN)
+            return page("data_report.html.j2", 400, account=account, error=error, report=None)
         services = services_of(request)
         try:
             report = await service.import_files(
@@ -67,5 +67,6 @@ class TransferPages(Controller):
             )
         except ParseError as exc:
             error = f"{exc} - nothing was imported."
-            return page("data_report.html.j2", 400, account=account, error=error, report=None, shown=SHOWN)
-        return page("data_report.html.j2", account=account, error=None, report=report, shown=SHOWN, replace=replace)
+            return page("data_report.html.j2", 400, account=account, error=error, report=None)
+        summary = ", ".join(f"{n} {name}" for name, n in report.counts().items() if n) or "nothing in the files"
+        return page("data_report.html.j2", account=account, error=None, report=report, summary=summary, replace=replace)
