@@ -53,8 +53,9 @@ def _members(upload: Upload) -> list[tuple[Upload, bool]]:
             if info.file_size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
                 raise ParseError(at(f"{upload.name}/{info.filename}", 1), "too large to import")
             with archive.open(info) as member:
-                data = member.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
+                data = member.read(MAX_FILE_BYTES + 1)  # the header's size may lie: count what comes out
+            total += len(data) - info.file_size
+            if len(data) > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
                 raise ParseError(at(f"{upload.name}/{info.filename}", 1), "too large to import")
             found.append((Upload(f"{upload.name}/{info.filename}", data), True))
         return found
