@@ -113,7 +113,14 @@ def test_stored_values_are_kept_without_replace(database_url: str) -> None:
         upload = zipped({"ratings.csv": ratings.encode(), "lists/mine.csv": listed.encode()})
         kept = await import_archive(db, "alice", "export.zip", upload)
         replaced = await import_archive(db, "alice", "export.zip", upload, replace=True)
-        return kept, replaced, await export(db, "alice", "tmdb")
+        archive = await export(db, "alice", "tmdb")
+        shorter = listed.replace("2,Star Wars,1977,,other comment\n", "")
+        trimmed = await import_archive(db, "alice", "x.zip", zipped({"lists/mine.csv": shorter.encode()}), replace=True)
+        assert [(line.title, line.outcome) for line in trimmed.lines] == [
+            ("Finding Nemo (2003)", "unchanged"),
+            ("Star Wars", "removed"),
+        ]
+        return kept, replaced, archive
 
     kept, replaced, archive = run(database_url, work)
     outcomes = {(line.section, line.title): (line.outcome, line.detail) for line in kept.lines}
