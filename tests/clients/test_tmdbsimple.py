@@ -25,7 +25,7 @@ import requests
 from tests.clients.support import PASSWORD, Ledger, approve_on_page
 from tests.conftest import AppCreds, LiveServer
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 # Every call tmdbsimple 2.9.8 offers for the features under test (read from its account.py,
 # movies.py, tv.py, search.py, configuration.py, genres.py).

@@ -33,7 +33,7 @@ import pytest
 from tests.clients.support import PASSWORD, Ledger
 from tests.conftest import AppCreds, LiveServer
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 # Every call tmdbv3api 1.10.0 offers for the features under test (read from its objs/auth.py,
 # account.py, movie.py, tv.py, list.py, search.py, configuration.py, genre.py).

@@ -18,7 +18,7 @@ from tests.conftest import AppCreds, LiveServer
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 PASSWORD = "correct horse battery"
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 
 def error_of(response: httpx.Response) -> tuple[int, int]:

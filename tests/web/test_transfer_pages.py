@@ -91,7 +91,7 @@ def check_flow(server: LiveServer, client: httpx.Client, account_id: int) -> Non
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_import_and_export_in_the_browser(chromium: Any, server: LiveServer, shots: Shots, tmp_path: Path) -> None:
     server.create_user("alice", PASSWORD)
     context = chromium.new_context(accept_downloads=True)
