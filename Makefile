@@ -63,7 +63,7 @@ LINTED := src tests bench examples
 gate = @printf '== gate: %s\n' '$(1)'; $(2) || { printf '\nmake: stopped at the %s gate (run it alone: %s)\n' '$(1)' '$(2)'; exit 1; }
 
 test: $(TEST_STAMP) lint chromium a11y js-clients ## The gates (as make lint), then the whole test suite (SQLite, PostgreSQL, browser)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(TEST_STAMP) ## The gates alone: ruff check, ruff format --check, mypy --strict, import-linter contracts
 	$(call gate,ruff check,$(BIN)/ruff check $(LINTED))
