@@ -44,7 +44,7 @@ from filmshelf.storage.reset import wipe_user_data
 T = TypeVar("T")
 # argon2id at 64 KiB and one pass: a hash costs well under a millisecond. The production
 # parameters (settings.Argon2Params()) are for production; a test server never holds real passwords.
-CHEAP_ARGON2 = Argon2Params(time_cost=1, memory_kib=64, parallelism=1)
+CHEAP_ARGON2 = Argon2Params.cheap()
 DEFAULT_PASSWORD_SUFFIX = "-password"
 DEVELOPER = "developer"
 
