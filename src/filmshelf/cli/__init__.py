@@ -76,9 +76,7 @@ def root(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[
-        int, typer.Option(metavar="PORT", min=0, max=65535, help="Port to listen on (0: a free one, with --ephemeral).")
-    ] = 8000,
+    port: Annotated[int, typer.Option(metavar="PORT", min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[
         int, typer.Option(metavar="N", min=1, max=64, help="Worker processes (above 1 needs PostgreSQL).")
     ] = 1,
@@ -104,8 +102,6 @@ def serve(
     if ephemeral:
         serve_ephemeral(host, port, workers)
         return
-    if port == 0:
-        fail("--port 0 (a free port) is only for --ephemeral", hint="choose a port, e.g. --port 8000", code=USAGE)
     derived_public_url = not os.environ.get("FILMSHELF_PUBLIC_URL", "").strip()
     if derived_public_url:
         # Set before the settings are read, here and (through the environment) in every worker.
