@@ -60,7 +60,11 @@ def test_ephemeral_prints_working_credentials_and_removes_its_database(tmp_path:
             movie = client.get("/3/movie/11", headers={"Authorization": f"Bearer {creds['read_access_token']}"})
             assert movie.status_code == 200 and movie.json()["title"] == "Star Wars"
             token = client.get("/3/authentication/token/new", params={"api_key": creds["api_key"]}).json()
-            login = {"username": creds["username"], "password": creds["password"], "request_token": token["request_token"]}
+            login = {
+                "username": creds["username"],
+                "password": creds["password"],
+                "request_token": token["request_token"],
+            }
             validated = client.post(
                 "/3/authentication/token/validate_with_login", params={"api_key": creds["api_key"]}, json=login
             )

@@ -84,7 +84,9 @@ def test_a_client_signs_in_through_tmdb_urls_and_one_approve_call(tmdb_double: T
     tmdb_double.approve(approval, user)
     answer = api.post("/4/auth/access_token", json={"request_token": token}).json()
     assert answer["account_id"] == user.account_object_id
-    lists = api.get(f"/4/account/{user.account_object_id}/lists", headers={"Authorization": f"Bearer {answer['access_token']}"})
+    lists = api.get(
+        f"/4/account/{user.account_object_id}/lists", headers={"Authorization": f"Bearer {answer['access_token']}"}
+    )
     assert lists.status_code == 200 and lists.json()["total_results"] == 0
     api.close()
 

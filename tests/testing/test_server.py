@@ -83,7 +83,9 @@ def test_approve_and_deny_take_tokens_and_tmdb_approval_urls(filmshelf_server: F
     # v3, denied through TMDB's /authenticate/{token} URL: no session.
     v3_token = filmshelf_server.v3_request_token(app)
     filmshelf_server.deny(f"https://www.themoviedb.org/authenticate/{v3_token}", user)
-    answer = http.post("/3/authentication/session/new", params={"api_key": app.api_key}, json={"request_token": v3_token})
+    answer = http.post(
+        "/3/authentication/session/new", params={"api_key": app.api_key}, json={"request_token": v3_token}
+    )
     assert answer.status_code == 401, answer.text
     with pytest.raises(FilmshelfTestingError, match="DECIDED"):
         filmshelf_server.approve(v3_token, user)

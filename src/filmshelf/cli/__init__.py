@@ -26,8 +26,8 @@ from filmshelf.cli.common import (
     FriendlyGroup,
     console,
     database_location,
-    errors,
     database_to_create,
+    errors,
     existing_database,
     fail,
     load_settings,
@@ -183,7 +183,9 @@ def serve_ephemeral(host: str, port: int, workers: int) -> None:
             # waits in the backlog until the app has started).
             sock.listen(2048)
             print(json.dumps(line), flush=True)
-            errors.print(f"filmshelf (ephemeral) serving on {listening}; the database is removed at exit", highlight=False)
+            errors.print(
+                f"filmshelf (ephemeral) serving on {listening}; the database is removed at exit", highlight=False
+            )
         except BaseException:
             sock.close()
             raise
@@ -216,7 +218,7 @@ def print_demo(settings: Settings) -> None:
     """Seed demo data if absent and print its credentials."""
     from filmshelf.auth.tokens import Keys
     from filmshelf.catalog.importer import import_sample_if_empty
-    from filmshelf.demo import DemoCredentials, ensure_demo
+    from filmshelf.demo import ensure_demo
 
     async def work(db: Database) -> DemoCredentials:
         added = await import_sample_if_empty(db)

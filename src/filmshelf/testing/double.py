@@ -88,21 +88,19 @@ class Interceptor:
         interceptor = self
         forward = httpx.HTTPTransport(verify=_TLS)
         self._undo.append(forward.close)
-        original = self._replace(httpx.HTTPTransport, "handle_request", None)
-        original_async = self._replace(httpx.AsyncHTTPTransport, "handle_async_request", None)
 
-        def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
             target = interceptor.rewrite(str(request.url))
             if target is None:
-                return original(transport, request)  # type: ignore[no-any-return]
+                return original(self, request)  # type: ignore[no-any-return]
             routed = httpx.Request(request.method, target, headers=request.headers, stream=request.stream)
             routed.extensions = request.extensions
             return original(forward, routed)  # type: ignore[no-any-return]
 
-        async def handle_async_request(transport: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
+        async def handle_async_request(self: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
             target = interceptor.rewrite(str(request.url))
             if target is None:
-                return await original_async(transport, request)  # type: ignore[no-any-return]
+                return await original_async(self, request)  # type: ignore[no-any-return]
             routed = httpx.Request(request.method, target, headers=request.headers, stream=request.stream)
             routed.extensions = request.extensions
             # A transport per request: async connections belong to the event loop they were made
@@ -118,15 +116,14 @@ class Interceptor:
                 extensions={key: answer.extensions[key] for key in ("http_version", "reason_phrase")},
             )
 
-        httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
-        httpx.AsyncHTTPTransport.handle_async_request = handle_async_request  # type: ignore[method-assign]
+        original = self._replace(httpx.HTTPTransport, "handle_request", handle_request)
+        original_async = self._replace(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
 
     def _hook_requests(self) -> None:
         interceptor = self
         adapters: Any = importlib.import_module("requests.adapters")
         forward = adapters.HTTPAdapter()
         self._undo.append(forward.close)
-        original = self._replace(adapters.HTTPAdapter, "send", None)
 
         def send(adapter: Any, request: Any, **kwargs: Any) -> Any:
             target = interceptor.rewrite(request.url)
@@ -141,13 +138,12 @@ class Interceptor:
             response.request = request
             return response
 
-        adapters.HTTPAdapter.send = send
+        original = self._replace(adapters.HTTPAdapter, "send", send)
 
     def _hook_aiohttp(self) -> None:
         interceptor = self
         aiohttp: Any = importlib.import_module("aiohttp")
         yarl: Any = importlib.import_module("yarl")
-        original = self._replace(aiohttp.ClientSession, "_request", None)
 
         async def _request(session: Any, method: str, str_or_url: Any, **kwargs: Any) -> Any:
             build = getattr(session, "_build_url", None)
@@ -158,7 +154,7 @@ class Interceptor:
             kwargs["proxy"] = None
             return await original(session, method, yarl.URL(target, encoded=True), **kwargs)
 
-        aiohttp.ClientSession._request = _request
+        original = self._replace(aiohttp.ClientSession, "_request", _request)
 
 
 @dataclass

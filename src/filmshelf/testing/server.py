@@ -45,7 +45,7 @@ T = TypeVar("T")
 # argon2id at 64 KiB and one pass: a hash costs well under a millisecond. The production
 # parameters (settings.Argon2Params()) are for production; a test server never holds real passwords.
 CHEAP_ARGON2 = Argon2Params.cheap()
-DEFAULT_PASSWORD_SUFFIX = "-password"
+DEFAULT_PASSWORD_SUFFIX = "-password"  # noqa: S105 - a test account's default, not a secret
 DEVELOPER = "developer"
 
 
@@ -327,7 +327,9 @@ class FilmshelfServer:
                 waiting = await v3_approval.pending(conn, request_token=token, now=now)
                 return await v3_approval.decide(conn, waiting, account_id=user.account_id, allow=approve, now=now)
         except v3_approval.TokenUnusable as exc:
-            raise FilmshelfTestingError(f"v3 request token {token[:12]}... cannot be decided: {exc.reason.name}") from None
+            raise FilmshelfTestingError(
+                f"v3 request token {token[:12]}... cannot be decided: {exc.reason.name}"
+            ) from None
         except FilmshelfError as exc:
             raise FilmshelfTestingError(f"request token {token[:12]}... cannot be decided: {exc}") from None
 
