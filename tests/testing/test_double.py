@@ -13,7 +13,7 @@ import aiohttp
 import httpx
 import requests
 import requests.adapters
-import tmdbsimple
+import tmdbsimple  # type: ignore[import-untyped]
 
 from filmshelf.testing import TmdbDouble
 
