@@ -52,8 +52,8 @@ def test_movienight_runs_against_an_ephemeral_server() -> None:
                 creds["api_key"],
                 "--username",
                 creds["username"],
-                "--password",
-                creds["password"],
+                # One argument: a generated password may begin with "-".
+                f"--password={creds['password']}",
             ],
             capture_output=True,
             text=True,
