@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import Any
 
-import tmdbsimple  # type: ignore[import-untyped]
+import tmdbsimple
 
 APPROVAL_PAGE = "https://www.themoviedb.org/authenticate/{token}"
 BASE_URL: str | None = None  # None: TMDB itself

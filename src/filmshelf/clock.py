@@ -35,12 +35,12 @@ class FixedClock:
         with self._lock:
             return self._now
 
-    def set(self, now: float) -> None:
-        """Put the clock at `now` (Unix seconds)."""
-        with self._lock:
-            self._now = now
-
     def advance(self, seconds: float) -> None:
         """Move the clock forward by `seconds`."""
         with self._lock:
             self._now += seconds
+
+    def set(self, now: float) -> None:
+        """Put the clock at `now` (a test harness that reuses one server resets its clock)."""
+        with self._lock:
+            self._now = now

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import tracemalloc
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -136,7 +136,7 @@ def tv_export_line(media_id: int, *, popularity: float = 0.5) -> str:
     return json.dumps({"id": media_id, "original_name": f"Synthetic import show {media_id}", "popularity": popularity})
 
 
-def write_lines(path: Path, lines: list[str | bytes], *, compress: bool) -> Path:
+def write_lines(path: Path, lines: Sequence[str | bytes], *, compress: bool) -> Path:
     data = b"".join((line.encode() if isinstance(line, str) else line) + b"\n" for line in lines)
     path.write_bytes(gzip.compress(data) if compress else data)
     return path

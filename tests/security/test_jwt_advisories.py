@@ -24,7 +24,8 @@ def craft(header: dict[str, Any], claims: dict[str, Any], signature: bytes = b""
 
 def claims_of(token: str) -> dict[str, Any]:
     payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
 
 
 @pytest.fixture

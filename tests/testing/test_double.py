@@ -13,7 +13,7 @@ import aiohttp
 import httpx
 import requests
 import requests.adapters
-import tmdbsimple  # type: ignore[import-untyped]
+import tmdbsimple
 
 from filmshelf.testing import TmdbDouble
 

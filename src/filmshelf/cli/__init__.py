@@ -1,4 +1,4 @@
-"""The `filmshelf` command: serve, db upgrade, users, apps, catalog import.
+"""The `filmshelf` command: serve, db upgrade, users, apps, catalog import, data import/export.
 
 Every mistake a user can make here (bad configuration, a database that is not there, a busy
 port, a bad option) ends in one or two lines saying what is wrong and what to do, and a non-zero
@@ -33,6 +33,7 @@ from filmshelf.cli.common import (
     load_settings,
     run_with_db,
 )
+from filmshelf.cli.data import data_app
 from filmshelf.settings import Settings
 
 if TYPE_CHECKING:
@@ -373,6 +374,7 @@ app.add_typer(catalog_app, name="catalog")
 # `users passwd/disable`, `apps show/revoke/delete` (cli/access.py) on the groups above, and `access`.
 register_access(users_app, apps_app)
 app.add_typer(access_app, name="access")
+app.add_typer(data_app, name="data")
 
 
 def main() -> None:
