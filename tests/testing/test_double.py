@@ -8,6 +8,7 @@ TMDB's real API would also answer, so each test also checks `forwarded`: the dou
 from __future__ import annotations
 
 import asyncio
+import re
 
 import aiohttp
 import httpx
@@ -24,6 +25,7 @@ ORIGINALS = (
     (aiohttp.ClientSession, "_request", aiohttp.ClientSession._request),
 )
 MOVIE = "https://api.themoviedb.org/3/movie/11"
+CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 def test_httpx_sync_and_async_reach_the_double(tmdb_double: TmdbDouble) -> None:
@@ -124,3 +126,29 @@ def test_stop_restores_every_client_library(tmdb_double: TmdbDouble) -> None:
     assert all(getattr(owner, name) is original for owner, name, original in ORIGINALS)
     tmdb_double.start()
     assert all(getattr(owner, name) is not original for owner, name, original in ORIGINALS)
+
+
+def test_a_browser_like_client_clicks_approve_on_tmdbs_site(tmdb_double: TmdbDouble) -> None:
+    """What a user does in a browser, through httpx with cookies: TMDB's approval URL, sign-in, Approve."""
+    app = tmdb_double.make_app(name="Clicky")
+    user = tmdb_double.make_user()
+    token = tmdb_double.request_token(app)
+    with httpx.Client(follow_redirects=True) as browser:
+        login = browser.get(tmdb_double.approval_url(token))
+        assert login.status_code == 200 and login.url.path == "/login" and login.url.host == "www.themoviedb.org"
+        form = {"username": user.username, "password": user.password, "next": login.url.params["next"]}
+        page = browser.post("https://www.themoviedb.org/login", data={**form, "_csrf_token": _csrf(login.text)})
+        assert page.status_code == 200 and "Clicky" in page.text and page.url.path == "/auth/access"
+        done = browser.post(
+            "https://www.themoviedb.org/auth/access",
+            data={"request_token": token, "decision": "approve", "_csrf_token": _csrf(page.text)},
+        )
+        assert done.status_code == 200 and done.url.path == "/auth/access/approve", done.text
+    exchanged = tmdb_double.http.post("/4/auth/access_token", headers=app.headers, json={"request_token": token})
+    assert exchanged.status_code == 200 and exchanged.json()["account_id"] == user.account_object_id
+
+
+def _csrf(html: str) -> str:
+    found = CSRF.search(html)
+    assert found is not None, html
+    return found.group(1)
