@@ -56,13 +56,20 @@ js-clients: ## Install the pinned JavaScript clients the client tests drive (npm
 	cd tests/clients/js && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
 	  npm ci --prefer-offline --no-audit --no-fund --loglevel=error; }
 
-test: $(TEST_STAMP) chromium a11y js-clients ## Run the whole test suite (SQLite, PostgreSQL, browser)
-	$(BIN)/python -m pytest
+# The gates, in this order; the first that fails stops `make test` before any test runs, with its
+# own message and the command that runs it alone. What mypy and lint-imports check is set in
+# pyproject.toml ([tool.mypy]: strict over src, tests, examples and bench; [tool.importlinter]).
+LINTED := src tests bench examples
+gate = @printf '== gate: %s\n' '$(1)'; $(2) || { printf '\nmake: stopped at the %s gate (run it alone: %s)\n' '$(1)' '$(2)'; exit 1; }
 
-lint: $(TEST_STAMP) ## ruff and mypy
-	$(BIN)/ruff check src tests bench examples
-	$(BIN)/ruff format --check src tests bench examples
-	$(BIN)/mypy
+test: $(TEST_STAMP) lint chromium a11y js-clients ## The gates (as make lint), then the whole test suite (SQLite, PostgreSQL, browser)
+	$(BIN)/python -m pytest -n auto
+
+lint: $(TEST_STAMP) ## The gates alone: ruff check, ruff format --check, mypy --strict, import-linter contracts
+	$(call gate,ruff check,$(BIN)/ruff check $(LINTED))
+	$(call gate,ruff format,$(BIN)/ruff format --check $(LINTED))
+	$(call gate,mypy --strict,$(BIN)/mypy)
+	$(call gate,import contracts,$(BIN)/lint-imports)
 
 bench: $(BENCH_STAMP) ## Benchmarks (needs wrk; never part of make test)
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk))

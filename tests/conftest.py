@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -39,6 +40,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 SECRET = "test-secret-" + "k" * 40
 # argon2id at 64 KiB and one pass: a hash takes well under a millisecond instead of most of a
 # second. The production parameters are tested in tests/accounts/test_passwords.py.
+START = 1_790_000_000.0  # the test clock's start
 CHEAP_ARGON2 = Argon2Params(time_cost=1, memory_kib=64, parallelism=1)
 ENGINES = ["sqlite", "postgresql"]
 # Tables that hold fixed data shared by all tests of a run (the sample catalog).
@@ -131,40 +133,104 @@ def pg_database() -> Iterator[str]:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# The shared titles keep no trace of an earlier test's votes and activity (their rows are gone).
+_RESET_TITLE_FIGURES = (
+    "UPDATE titles SET user_vote_sum = 0, user_vote_count = 0, activity_day = 0, activity_week = 0, "
+    "popularity = imported_popularity, vote_average = imported_vote_average, "
+    "vote_count = imported_vote_count, rating_score = "
+    "(imported_vote_average * imported_vote_count + {mean} * {votes}) / (imported_vote_count + {votes}) "
+    "WHERE user_vote_count <> 0 OR activity_week <> 0 OR activity_day <> 0"
+)
+
+
+def _user_tables() -> list[str]:
+    from filmshelf.storage.tables import metadata
+
+    # Children before parents, so that deleting row by row never trips a foreign key.
+    return [t.name for t in reversed(metadata.sorted_tables) if t.name not in SHARED_TABLES]
+
+
 def _truncate_pg(url: str) -> None:
+    """Empty every user-data table and restart every id sequence, in one transaction.
+
+    DELETE rather than TRUNCATE: the tables hold a few rows, and TRUNCATE of thirty tables costs
+    ~0.4 s (new files for each) where DELETE costs a few milliseconds.
+    """
     import asyncpg
 
     from filmshelf.catalog import popularity
-    from filmshelf.storage.tables import metadata
 
-    names = ", ".join(f'"{t}"' for t in metadata.tables if t not in SHARED_TABLES)
-    # The shared titles keep no trace of an earlier test's votes and activity (their rows are gone).
-    reset = (
-        "UPDATE titles SET user_vote_sum = 0, user_vote_count = 0, activity_day = 0, activity_week = 0, "
-        "popularity = imported_popularity, vote_average = imported_vote_average, "
-        "vote_count = imported_vote_count, rating_score = "
-        "(imported_vote_average * imported_vote_count + $1::float8 * $2::float8) / (imported_vote_count + $2::float8) "
-        "WHERE user_vote_count <> 0 OR activity_week <> 0 OR activity_day <> 0"
-    )
+    deletes = "; ".join(f'DELETE FROM "{t}"' for t in _user_tables())  # noqa: S608 (names from the metadata)
+    reset = _RESET_TITLE_FIGURES.format(mean="$1::float8", votes="$2::float8")
 
     async def run() -> None:
         conn = await asyncpg.connect(url)
         try:
-            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            await conn.execute(reset, popularity.PRIOR_MEAN, popularity.PRIOR_VOTES)
+            async with conn.transaction():
+                await conn.execute("SET LOCAL synchronous_commit = off")
+                await conn.execute(deletes)
+                sequences = await conn.fetch("SELECT relname FROM pg_class WHERE relkind = 'S'")
+                if sequences:
+                    await conn.execute("; ".join(f'ALTER SEQUENCE "{row[0]}" RESTART' for row in sequences))
+                await conn.execute(reset, popularity.PRIOR_MEAN, popularity.PRIOR_VOTES)
         finally:
             await conn.close()
 
     in_thread(lambda: asyncio.run(run()))
 
 
+def _empty_sqlite(path: Path) -> None:
+    """What `_truncate_pg` does, for a SQLite file that a running server keeps open."""
+    from filmshelf.catalog import popularity
+
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        connection.execute("PRAGMA synchronous = OFF")  # this connection's commits skip the fsync
+        with connection:
+            for name in _user_tables():
+                connection.execute(f'DELETE FROM "{name}"')  # noqa: S608 (names from the metadata)
+            if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+                connection.execute("DELETE FROM sqlite_sequence")  # ids start again at 1, as RESTART IDENTITY
+            figures = {"mean": popularity.PRIOR_MEAN, "votes": popularity.PRIOR_VOTES}
+            connection.execute(_RESET_TITLE_FIGURES.format(mean=":mean", votes=":votes"), figures)
+    finally:
+        connection.close()
+
+
 @pytest.fixture(params=ENGINES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A clean database URL for one test, on each engine."""
-    if request.param == "sqlite":
+def engine(request: pytest.FixtureRequest) -> str:
+    """The database engine of one test: every engine-parametrised test runs once per engine."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def database_url(engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A clean database URL for one test, on each engine.
+
+    A test that also uses `server` gets the database of that (shared) server, emptied.
+    """
+    if "server" in request.fixturenames:
+        return _shared_database(engine, request)
+    if engine == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "filmshelf.sqlite3"
         shutil.copy(template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_database")
+    _truncate_pg(url)
+    return url
+
+
+def _shared_database(engine: str, request: pytest.FixtureRequest) -> str:
+    """The database of this run's shared server for `engine`, emptied of every earlier test's data."""
+    if engine == "sqlite":
+        folder: Path = request.getfixturevalue("shared_folder")
+        path = folder / "shared.sqlite3"
+        if not path.exists():
+            shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        else:
+            _empty_sqlite(path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("pg_database")
     _truncate_pg(url)
@@ -310,20 +376,86 @@ def make_settings(tmp_path: Path) -> Any:
     return build
 
 
+@dataclass
+class SharedServer:
+    """One running server per engine for the whole run (per xdist worker): starting the app costs
+    far more than most tests, so `server` reuses it and resets what a test can leave behind."""
+
+    uvicorn: uvicorn.Server
+    thread: threading.Thread
+    base_url: str
+    app: Any
+    loop: asyncio.AbstractEventLoop
+    clock: FixedClock
+
+
+@pytest.fixture(scope="session")
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the shared servers keep their SQLite file and data folder."""
+    return tmp_path_factory.mktemp("shared")
+
+
+@pytest.fixture(scope="session")
+def shared_servers() -> Iterator[dict[str, SharedServer]]:
+    """The shared servers, started on first use by `server`, stopped at the end of the run."""
+    started: dict[str, SharedServer] = {}
+    yield started
+    for shared in started.values():
+        shared.uvicorn.should_exit = True
+        shared.thread.join(timeout=20)
+
+
+def forget_process_state(shared: SharedServer) -> None:
+    """Reset what a server keeps in memory between requests, as a fresh process would start.
+
+    The database is emptied by `database_url`; here: the clock, the verified read tokens (their
+    apps are gone), the discovery totals (titles may have changed) and the page throttle buckets.
+    """
+    from filmshelf.auth.apps import VerifiedAppTokens
+    from filmshelf.catalog.discover import TotalsCache
+    from filmshelf.web.common import PageThrottle
+
+    services: Services = shared.app.state.services
+    shared.clock.set(START)
+    services.app_tokens = VerifiedAppTokens()
+    services.catalog_totals = TotalsCache()
+    shared.app.state.page_throttle = PageThrottle(services.settings.redis_url)
+
+
 @pytest.fixture
-def server(database_url: str, make_settings: Any) -> Iterator[LiveServer]:
-    """The real app on a loopback port, over a clean database, with a controllable clock."""
-    clock = FixedClock(1_790_000_000.0)
-    settings = make_settings(database_url)
-    uv, thread, base_url, (app, loop) = start_server(settings, clock)
-    engine = "sqlite" if database_url.startswith("sqlite") else "postgresql"
-    live = LiveServer(base_url=base_url, clock=clock, services=app.state.services, loop=loop, engine=engine)
+def server(
+    engine: str,
+    database_url: str,
+    shared_servers: dict[str, SharedServer],
+    shared_folder: Path,
+    make_settings: Any,
+) -> Iterator[LiveServer]:
+    """The real app on a loopback port, over a clean database, with a controllable clock.
+
+    One server per engine is shared by every test that uses this fixture; its database is emptied
+    and its in-memory state reset before each test. Tests that need other settings start their own
+    server with `start_server(make_settings(database_url, ...))`.
+    """
+    shared = shared_servers.get(engine)
+    if shared is None:
+        clock = FixedClock(START)
+        # No background refresh of the activity figures: a round landing mid-test would reorder
+        # titles; the tests that need one run it themselves.
+        settings = make_settings(database_url, data_dir=shared_folder / f"data-{engine}", stats_refresh_seconds=0)
+        uv, thread, base_url, (app, loop) = start_server(settings, clock)
+        shared = shared_servers[engine] = SharedServer(uv, thread, base_url, app, loop, clock)
+    forget_process_state(shared)
+    live = LiveServer(
+        base_url=shared.base_url,
+        clock=shared.clock,
+        services=shared.app.state.services,
+        loop=shared.loop,
+        engine=engine,
+    )
     try:
         yield live
     finally:
         live.client.close()
-        uv.should_exit = True
-        thread.join(timeout=20)
 
 
 @pytest.fixture

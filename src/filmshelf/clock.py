@@ -39,3 +39,8 @@ class FixedClock:
         """Move the clock forward by `seconds`."""
         with self._lock:
             self._now += seconds
+
+    def set(self, now: float) -> None:
+        """Put the clock at `now` (a test harness that reuses one server resets its clock)."""
+        with self._lock:
+            self._now = now

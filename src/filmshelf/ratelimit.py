@@ -61,6 +61,10 @@ class MemoryBuckets:
             self._state.popitem(last=False)  # forget the least recently seen client
         return Decision(allowed, 0 if allowed else math.ceil((1.0 - tokens) / rate))
 
+    def clear(self) -> None:
+        """Forget every bucket (a test double's reset)."""
+        self._state.clear()
+
     async def close(self) -> None:
         self._state.clear()
 

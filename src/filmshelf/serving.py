@@ -72,7 +72,7 @@ class ConnectionLimits:
 class GuardedConfig(uvicorn.Config):
     """uvicorn's Config carrying the connection limits (it is pickled to every worker process)."""
 
-    def __init__(self, app: str, *, limits: ConnectionLimits, **kwargs: Any) -> None:
+    def __init__(self, app: Any, *, limits: ConnectionLimits, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self.limits = limits
 
@@ -258,8 +258,12 @@ def raise_open_files_limit() -> int:
     return 65_536 if soft == resource.RLIM_INFINITY else soft
 
 
-def run(settings: Settings, sock: socket.socket, *, workers: int) -> None:
-    """Serve filmshelf on the bound socket until SIGINT/SIGTERM (graceful: requests in flight finish)."""
+def run(settings: Settings, sock: socket.socket, *, workers: int, app: Any = None) -> None:
+    """Serve filmshelf on the bound socket until SIGINT/SIGTERM (graceful: requests in flight finish).
+
+    `app`: an app built here (one worker only) instead of `filmshelf.asgi:app`, which reads the
+    environment in each worker (`serve --ephemeral` passes one built with its own settings).
+    """
     limits = ConnectionLimits.from_settings(settings)
     # Workers inherit the raised limit; a cap above it would fail in accept() instead of answering 503.
     cap = connection_cap(limits.max_connections, raise_open_files_limit())
@@ -272,7 +276,7 @@ def run(settings: Settings, sock: socket.socket, *, workers: int) -> None:
         limits = dataclasses.replace(limits, max_connections=cap)
     host, port = sock.getsockname()[:2]
     config = GuardedConfig(
-        ASGI_APP,
+        ASGI_APP if app is None else app,
         limits=limits,
         host=host,
         port=port,

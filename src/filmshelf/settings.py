@@ -42,6 +42,12 @@ class Argon2Params:
     memory_kib: int = 65536
     parallelism: int = 4
 
+    @classmethod
+    def cheap(cls) -> Argon2Params:
+        """64 KiB and one pass (well under a millisecond a hash): only for throwaway servers that hold
+        no real password (`filmshelf serve --ephemeral`, `filmshelf.testing`)."""
+        return cls(time_cost=1, memory_kib=64, parallelism=1)
+
 
 class SettingsError(ValueError):
     """The configuration cannot be used as given; the message says what to change."""

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from filmshelf.accounts import recommendations as rec
+from filmshelf.accounts import users
 from filmshelf.storage import records
 from filmshelf.storage.tables import titles
 from tests.accounts.support import BASE_ID, Title, V3User, catalog, sign_in_v3
@@ -98,7 +99,7 @@ def count_titles(server: LiveServer, media_type: str) -> int:
 
 # --- over HTTP -----------------------------------------------------------------------------------
 def test_rating_animation_highly_ranks_animation_first(
-    server: LiveServer, app_creds: AppCreds, alice, titles_in_catalog: None
+    server: LiveServer, app_creds: AppCreds, alice: users.Account, titles_in_catalog: None
 ) -> None:
     user = sign_in_v3(server, alice, app_creds)
     # Without signals the unrelated (most popular) titles lead.
@@ -127,7 +128,7 @@ def test_rating_animation_highly_ranks_animation_first(
 
 
 def test_recommendations_are_deterministic(
-    server: LiveServer, app_creds: AppCreds, alice, titles_in_catalog: None
+    server: LiveServer, app_creds: AppCreds, alice: users.Account, titles_in_catalog: None
 ) -> None:
     user = sign_in_v3(server, alice, app_creds)
     twin = sign_in_v3(server, server.create_user("twin"), app_creds)
@@ -143,7 +144,7 @@ def test_recommendations_are_deterministic(
 
 
 def test_marked_titles_leave_the_recommendations(
-    server: LiveServer, app_creds: AppCreds, alice, titles_in_catalog: None
+    server: LiveServer, app_creds: AppCreds, alice: users.Account, titles_in_catalog: None
 ) -> None:
     user = sign_in_v3(server, alice, app_creds)
     rate(server, user, LOVED[0], 10)
@@ -158,7 +159,7 @@ def test_marked_titles_leave_the_recommendations(
 
 
 def test_no_signal_falls_back_to_popular_titles(
-    server: LiveServer, app_creds: AppCreds, alice, titles_in_catalog: None
+    server: LiveServer, app_creds: AppCreds, alice: users.Account, titles_in_catalog: None
 ) -> None:
     user = sign_in_v3(server, alice, app_creds)
     movies = recommended(server, user)
@@ -178,7 +179,9 @@ def test_no_signal_falls_back_to_popular_titles(
     assert not {t.id for t in UNRELATED[:3]} & set(disliked)
 
 
-def test_dislikes_push_a_genre_down(server: LiveServer, app_creds: AppCreds, alice, titles_in_catalog: None) -> None:
+def test_dislikes_push_a_genre_down(
+    server: LiveServer, app_creds: AppCreds, alice: users.Account, titles_in_catalog: None
+) -> None:
     user = sign_in_v3(server, alice, app_creds)
     rate(server, user, LOVED[0], 10)
     dramatic = [
@@ -196,7 +199,9 @@ def test_dislikes_push_a_genre_down(server: LiveServer, app_creds: AppCreds, ali
     assert ANIMATED[0].id in ranked and ANIMATED[4].id in ranked
 
 
-def test_tv_recommendations(server: LiveServer, app_creds: AppCreds, alice, titles_in_catalog: None) -> None:
+def test_tv_recommendations(
+    server: LiveServer, app_creds: AppCreds, alice: users.Account, titles_in_catalog: None
+) -> None:
     user = sign_in_v3(server, alice, app_creds)
     rate(server, user, SHOWS[0], 9)
     shows = recommended(server, user, "tv")

@@ -71,7 +71,7 @@ def test_request_rules() -> None:
     assert json.loads(form_as_json(b"")) == {}
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_headers_on_the_wire(server: LiveServer, app_creds: AppCreds, alice: Any) -> None:
     origin = {"Origin": "https://app.example"}
     # Preflights for what browser clients send, on known and unknown API paths alike.

@@ -62,7 +62,7 @@ class _NoDatabase:
 @pytest.mark.parametrize("query", [None, "", "   ", "the\x00", "bad \ud800 surrogate"])
 def test_unsearchable_queries_find_nothing_without_a_query(query: str | None) -> None:
     found = asyncio.run(
-        lookup.search(_NoDatabase(), media_type="movie", query=query, page=2, include_adult=False, year=None)  # type: ignore[arg-type]
+        lookup.search(_NoDatabase(), media_type="movie", query=query, page=2, include_adult=False, year=None)
     )
     assert (found.rows, found.total_results, found.total_pages) == ([], 0, 1)
     assert found.page == (1 if not (query or "").strip() else 2)

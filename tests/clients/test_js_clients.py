@@ -26,7 +26,7 @@ import pytest
 from tests.clients.support import approve_on_page
 from tests.conftest import IN_CI, AppCreds, LiveServer
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 JS = Path(__file__).parent / "js"
 Check = Callable[[dict[str, Any]], object]

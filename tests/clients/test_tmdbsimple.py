@@ -25,7 +25,7 @@ import requests
 from tests.clients.support import PASSWORD, Ledger, approve_on_page
 from tests.conftest import AppCreds, LiveServer
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 # Every call tmdbsimple 2.9.8 offers for the features under test (read from its account.py,
 # movies.py, tv.py, search.py, configuration.py, genres.py).
@@ -147,7 +147,7 @@ def test_every_tmdbsimple_call(tmdb: Any, server: LiveServer, app_creds: AppCred
         lambda r: r["results"][0]["id"] == 603 and r["results"][0]["media_type"] == "movie",
     )
     for name in ["company", "collection", "keyword", "person"]:
-        ledger.refused(f"Search.{name}", lambda name=name: getattr(search, name)(query="matrix"), not_found)
+        ledger.refused(f"Search.{name}", lambda: getattr(search, name)(query="matrix"), not_found)
     call(
         "Movies.info",
         lambda: tmdb.Movies(550).info(append_to_response="credits,videos"),
@@ -183,16 +183,12 @@ def test_every_tmdbsimple_call(tmdb: Any, server: LiveServer, app_creds: AppCred
     for media_type, media_id in [("movie", 550), ("tv", 1399)]:
         call(
             "Account.favorite",
-            lambda media_type=media_type, media_id=media_id: account.favorite(
-                media_type=media_type, media_id=media_id, favorite=True
-            ),
+            lambda: account.favorite(media_type=media_type, media_id=media_id, favorite=True),
             lambda r: r["status_code"] == 1,
         )
         call(
             "Account.watchlist",
-            lambda media_type=media_type, media_id=media_id: account.watchlist(
-                media_type=media_type, media_id=media_id, watchlist=True
-            ),
+            lambda: account.watchlist(media_type=media_type, media_id=media_id, watchlist=True),
             lambda r: r["status_code"] == 1,
         )
     call("Account.favorite_movies", account.favorite_movies, lambda r: ids(r) == [550])
@@ -286,7 +282,7 @@ def test_every_tmdbsimple_call(tmdb: Any, server: LiveServer, app_creds: AppCred
     for media_id in [550, 603]:
         call(
             "Lists.add_item",
-            lambda media_id=media_id: lists.add_item(media_id=media_id),
+            lambda: lists.add_item(media_id=media_id),
             lambda r: r["status_code"] == 12,
         )
     call(

@@ -33,7 +33,7 @@ import pytest
 from tests.clients.support import PASSWORD, Ledger
 from tests.conftest import AppCreds, LiveServer
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 # Every call tmdbv3api 1.10.0 offers for the features under test (read from its objs/auth.py,
 # account.py, movie.py, tv.py, list.py, search.py, configuration.py, genre.py).
@@ -184,7 +184,7 @@ def test_every_tmdbv3api_call(tmdb: Any, server: LiveServer, app_creds: AppCreds
     call("Search.tv_shows", lambda: search.tv_shows("thrones", release_year=2011), lambda r: ids(r) == [1399])
     call("Search.multi", lambda: search.multi("matrix"), lambda r: r[0].id == 603 and r[0].media_type == "movie")
     for name in ["companies", "collections", "keywords", "people"]:
-        ledger.refused(f"Search.{name}", lambda name=name: getattr(search, name)("matrix"), not_found)
+        ledger.refused(f"Search.{name}", lambda: getattr(search, name)("matrix"), not_found)
     movie, show = tmdb.Movie(), tmdb.TV()
     call("Movie.search", deprecated(lambda: movie.search("fight club")), lambda r: ids(r)[:1] == [550])
     call("TV.search", deprecated(lambda: show.search("thrones")), lambda r: 1399 in ids(r))
@@ -205,8 +205,8 @@ def test_every_tmdbv3api_call(tmdb: Any, server: LiveServer, app_creds: AppCreds
     call("Account.details", account.details, lambda r: r.username == "alice" and r.id == alice.id)
     call("Account.account_id", lambda: account.account_id, lambda r: r == str(alice.id))
     for media_id, media_type in [(550, "movie"), (1399, "tv")]:
-        call("Account.mark_as_favorite", lambda i=media_id, t=media_type: account.mark_as_favorite(i, t))
-        call("Account.add_to_watchlist", lambda i=media_id, t=media_type: account.add_to_watchlist(i, t))
+        call("Account.mark_as_favorite", lambda: account.mark_as_favorite(media_id, media_type))
+        call("Account.add_to_watchlist", lambda: account.add_to_watchlist(media_id, media_type))
     call("Account.mark_as_favorite", lambda: account.mark_as_favorite(603, "movie"))
     call("Account.favorite_movies", account.favorite_movies, lambda r: ids(r) == [550, 603])
     call("Account.favorite_movies", lambda: account.favorite_movies(asc_sort=False), lambda r: ids(r) == [603, 550])
@@ -256,7 +256,7 @@ def test_every_tmdbv3api_call(tmdb: Any, server: LiveServer, app_creds: AppCreds
         lambda r: isinstance(r, int) and r > 0,
     )
     for movie_id in [550, 603]:
-        call("List.add_movie", lambda movie_id=movie_id: lists.add_movie(list_id, movie_id))
+        call("List.add_movie", lambda: lists.add_movie(list_id, movie_id))
     call(
         "List.details",
         lambda: lists.details(list_id),

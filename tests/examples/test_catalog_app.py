@@ -14,7 +14,7 @@ SCRIPT = Path(__file__).resolve().parent.parent.parent / "examples" / "catalog_a
 
 
 # One engine: the script exercises routes whose SQL is tested on both engines elsewhere.
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_example_app_runs_against_a_live_server(server: LiveServer) -> None:
     account = server.create_user("demo", "demo password for the example")
     creds = server.create_app(account, "Example app")

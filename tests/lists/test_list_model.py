@@ -153,7 +153,7 @@ def test_a_list_behaves_like_its_model(server: LiveServer, owner: User, catalog:
 
         @rule(key=st.sampled_from(candidates))
         def status(self, key: Key) -> None:
-            params = {"media_type": key[0], "media_id": key[1]}
+            params: dict[str, str | int] = {"media_type": key[0], "media_id": key[1]}
             response = client.get(f"/4/list/{self.list_id}/item_status", headers=headers, params=params)
             if key[0] not in ("movie", "tv"):
                 assert response.status_code == 422, response.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from filmshelf.errors import FilmshelfError
@@ -45,7 +47,7 @@ def test_bad_list_ids_are_not_found(raw: str) -> None:
 def test_text_limits() -> None:
     assert rules.check_name("n" * rules.NAME_MAX) == "n" * 100
     assert rules.check_description(None) == ""
-    for call in [
+    calls: list[Callable[[], object]] = [
         lambda: rules.check_name(None),
         lambda: rules.check_name(" \t"),
         lambda: rules.check_name("n" * 101),
@@ -56,7 +58,8 @@ def test_text_limits() -> None:
         lambda: rules.check_item_count(1001),
         lambda: rules.check_language("e1"),
         lambda: rules.check_country("USA"),
-    ]:
+    ]
+    for call in calls:
         with pytest.raises(FilmshelfError) as caught:
             call()
         assert caught.value.code == 5

@@ -18,7 +18,7 @@ from tests.conftest import AppCreds, LiveServer
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 PASSWORD = "correct horse battery"
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 
 def error_of(response: httpx.Response) -> tuple[int, int]:
@@ -190,7 +190,7 @@ def test_odd_session_cookies_are_no_session(server: LiveServer, alice: Any) -> N
 
 
 def odd_session_cookie_is_no_session(server: LiveServer, cookie: str) -> None:
-    sent = {"Cookie": f"filmshelf_session={cookie}".encode("latin-1")}
+    sent = {b"Cookie": f"filmshelf_session={cookie}".encode("latin-1")}
     for path in ("/", "/login", "/auth/access/approve"):
         response = server.client.get(path, headers=sent)
         assert response.status_code == 200, (path, response.text)
@@ -199,7 +199,7 @@ def odd_session_cookie_is_no_session(server: LiveServer, cookie: str) -> None:
     with browser(server) as client:
         form = client.get("/login", headers=sent)
         csrf_cookie = form.cookies["filmshelf_csrf"]
-        headers = {"Cookie": f"filmshelf_session={cookie}; filmshelf_csrf={csrf_cookie}".encode("latin-1")}
+        headers = {b"Cookie": f"filmshelf_session={cookie}; filmshelf_csrf={csrf_cookie}".encode("latin-1")}
         client.cookies.clear()
         response = client.post(
             "/login",

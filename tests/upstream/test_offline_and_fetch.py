@@ -193,7 +193,7 @@ def test_fetch_then_replay_offline(
     assert async_clients_made == []
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_upstream_off_by_default_makes_no_client(server: LiveServer, async_clients_made: list[object]) -> None:
     creds = server.create_app(server.create_user())
     assert server.services.settings.upstream_url is None

@@ -35,7 +35,7 @@ from tests.upstream.conftest import (
 # What these tests check does not depend on the downstream's engine (what the upstream received,
 # the pause after a failure, one call per key in a process): SQLite only, to keep the suite quick.
 # The store and the catalog writes run on both engines in the other tests.
-ENGINE_INDEPENDENT = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ENGINE_INDEPENDENT = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 MOVIE_ID, TV_ID = 9_000_001, 9_000_002
 MOVIE = f"/3/movie/{MOVIE_ID}"
 TV = f"/3/tv/{TV_ID}"

@@ -16,7 +16,7 @@ from filmshelf.lists import service
 from tests.conftest import AppCreds, LiveServer, bearer
 from tests.web.browsing import Shots, block_other_origins, serious_violations, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("engine", ["sqlite"], indirect=True)]
 PASSWORD = "correct horse battery"
 
 

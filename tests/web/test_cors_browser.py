@@ -29,7 +29,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.conftest import AppCreds, LiveServer
 from tests.web.test_browser import PASSWORD, chromium  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("engine", ["sqlite"], indirect=True)]
 
 APP_FILES = Path(__file__).parent / "cross_origin_app"
 

@@ -16,7 +16,7 @@ from filmshelf.lists import service
 from tests.conftest import LiveServer, bearer
 from tests.web.support import browser, csrf_of, sign_in, submit
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 SECRET_LIST = "Alice secret list"
 PUBLIC_LIST = "Alice public list"

@@ -17,7 +17,7 @@ from filmshelf.auth.v3_approval import callback_url
 from tests.conftest import AppCreds, LiveServer
 from tests.web.test_pages import PASSWORD, assert_page_headers, browser, csrf_of, sign_in
 
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 CALLBACK = "https://app.example/cb?state=s1"
 
 

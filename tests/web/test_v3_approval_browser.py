@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import AppCreds, LiveServer
 from tests.web.test_browser import PASSWORD, Callback, callback, chromium  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("engine", ["sqlite"], indirect=True)]
 
 
 def v3_token(server: LiveServer, creds: AppCreds) -> str:

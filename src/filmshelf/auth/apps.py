@@ -115,6 +115,10 @@ class VerifiedAppTokens:
             if app.id == app_id or app.owner_id == owner_id:
                 self._entries.pop(token, None)
 
+    def clear(self) -> None:
+        """Forget every entry (a test double's reset)."""
+        self._entries.clear()
+
     def put(self, token: str, app: App) -> None:
         """Remember a verified token."""
         if len(self._entries) >= self._max:

@@ -355,6 +355,10 @@ class TotalsCache:
         self._clock = clock
         self._totals: OrderedDict[TitleFilter, tuple[float, catalog_rows.Counted]] = OrderedDict()
 
+    def clear(self) -> None:
+        """Forget every total (a test double's reset)."""
+        self._totals.clear()
+
     async def total(self, conn: Conn, wanted: TitleFilter) -> int:
         """The number of titles `wanted` holds, from the cache while it is fresh."""
         return (await self.counted(conn, wanted)).matches

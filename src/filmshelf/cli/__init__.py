@@ -1,4 +1,4 @@
-"""The `filmshelf` command: serve, db upgrade, users, apps, catalog import.
+"""The `filmshelf` command: serve, db upgrade, users, apps, catalog import, data import/export.
 
 Every mistake a user can make here (bad configuration, a database that is not there, a busy
 port, a bad option) ends in one or two lines saying what is wrong and what to do, and a non-zero
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from typing import TYPE_CHECKING, Annotated, Any
@@ -26,14 +27,17 @@ from filmshelf.cli.common import (
     console,
     database_location,
     database_to_create,
+    errors,
     existing_database,
     fail,
     load_settings,
     run_with_db,
 )
+from filmshelf.cli.data import data_app
 from filmshelf.settings import Settings
 
 if TYPE_CHECKING:
+    from filmshelf.demo import DemoCredentials
     from filmshelf.storage.engine import Database
 
 # rich_markup_mode=None: Typer's rich help shows `<bool>` after every flag (--help, --json ...) as
@@ -80,6 +84,14 @@ def serve(
     demo: Annotated[
         bool, typer.Option("--demo", help="Create the demo user, app and sample catalog if absent, and print them.")
     ] = False,
+    ephemeral: Annotated[
+        bool,
+        typer.Option(
+            "--ephemeral",
+            help="Serve a throwaway database (removed at exit) with the sample catalog, a demo user and app; "
+            "print their credentials as one JSON line on stdout first (for test scripts).",
+        ),
+    ] = False,
 ) -> None:
     """Apply migrations and serve the API and pages.
 
@@ -88,6 +100,9 @@ def serve(
     from filmshelf import serving
     from filmshelf.storage.migrate import upgrade
 
+    if ephemeral:
+        serve_ephemeral(host, port, workers)
+        return
     derived_public_url = not os.environ.get("FILMSHELF_PUBLIC_URL", "").strip()
     if derived_public_url:
         # Set before the settings are read, here and (through the environment) in every worker.
@@ -120,11 +135,91 @@ def serve(
     serving.run(settings, sock, workers=workers)
 
 
+def serve_ephemeral(host: str, port: int, workers: int) -> None:
+    """`serve --ephemeral`: a temporary SQLite database, seeded, its credentials as JSON, removed at exit.
+
+    FILMSHELF_DATABASE_URL and FILMSHELF_DATA_DIR are ignored (the database is always new); the
+    rate limit is off unless FILMSHELF_RATE_LIMIT is set; passwords use cheap argon2 parameters
+    (the database is thrown away). Stdout carries the JSON line only; the rest goes to stderr.
+    """
+    import shutil
+    import tempfile
+
+    from filmshelf import serving
+    from filmshelf.app import create_app
+    from filmshelf.settings import Argon2Params
+    from filmshelf.storage.migrate import upgrade
+
+    if workers > 1:
+        fail("--ephemeral serves one process", hint="leave out --workers", code=USAGE)
+    folder = tempfile.mkdtemp(prefix="filmshelf-ephemeral-")
+    try:
+        os.environ["FILMSHELF_DATA_DIR"] = folder
+        os.environ["FILMSHELF_DATABASE_URL"] = f"sqlite:///{folder}/filmshelf.sqlite3"
+        os.environ.setdefault("FILMSHELF_RATE_LIMIT", "0")
+        try:
+            sock = serving.bind(host, port)
+        except serving.ServeProblem as exc:
+            fail(str(exc))
+        bound_port = sock.getsockname()[1]
+        if not os.environ.get("FILMSHELF_PUBLIC_URL", "").strip():
+            os.environ["FILMSHELF_PUBLIC_URL"] = serving.public_url_for(host, bound_port)
+        try:
+            settings = load_settings(create=True).with_(argon2=Argon2Params.cheap())
+            upgrade(settings.database_url)
+            creds = seed_demo(settings)
+            listening = f"http://[{host}]:{bound_port}" if ":" in host else f"http://{host}:{bound_port}"
+            line = {
+                "base_url": listening,
+                "public_url": settings.public_url,
+                "api_key": creds.api_key,
+                "read_access_token": creds.read_access_token,
+                "username": creds.username,
+                "password": creds.password,
+                "account_id": creds.account_id,
+                "account_object_id": creds.account_object_id,
+                "database": settings.database_url,
+            }
+            # Listening before the line is printed: a script may connect at once (the connection
+            # waits in the backlog until the app has started).
+            sock.listen(2048)
+            print(json.dumps(line), flush=True)
+            errors.print(
+                f"filmshelf (ephemeral) serving on {listening}; the database is removed at exit", highlight=False
+            )
+        except BaseException:
+            sock.close()
+            raise
+        # uvicorn re-raises SIGTERM after its graceful shutdown; as KeyboardInterrupt (which
+        # serving.run takes as the end) it lets the folder below be removed.
+        signal.signal(signal.SIGTERM, _interrupt)
+        serving.run(settings, sock, workers=1, app=create_app(settings))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def seed_demo(settings: Settings) -> DemoCredentials:
+    """Load the sample catalog if the catalog is empty, and make sure the demo user and app exist."""
+    from filmshelf.auth.tokens import Keys
+    from filmshelf.catalog.importer import import_sample_if_empty
+    from filmshelf.demo import ensure_demo
+
+    async def work(db: Database) -> DemoCredentials:
+        await import_sample_if_empty(db)
+        return await ensure_demo(db, settings, Keys.derive(settings.secret_key), now=time.time())
+
+    return run_with_db(settings.database_url, work)
+
+
 def print_demo(settings: Settings) -> None:
     """Seed demo data if absent and print its credentials."""
     from filmshelf.auth.tokens import Keys
     from filmshelf.catalog.importer import import_sample_if_empty
-    from filmshelf.demo import DemoCredentials, ensure_demo
+    from filmshelf.demo import ensure_demo
 
     async def work(db: Database) -> DemoCredentials:
         added = await import_sample_if_empty(db)
@@ -279,6 +374,7 @@ app.add_typer(catalog_app, name="catalog")
 # `users passwd/disable`, `apps show/revoke/delete` (cli/access.py) on the groups above, and `access`.
 register_access(users_app, apps_app)
 app.add_typer(access_app, name="access")
+app.add_typer(data_app, name="data")
 
 
 def main() -> None:

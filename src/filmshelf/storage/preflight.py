@@ -78,7 +78,7 @@ def _inspect_sqlite(path: Path) -> DatabaseState:
 
 
 async def _inspect_postgres(url: str, timeout: float) -> DatabaseState:
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     target = _Postgres.parse(url)
     server = f"PostgreSQL at {target.host}:{target.port}"

@@ -79,6 +79,7 @@ PAGE_LIMITS: dict[str, tuple[float, int]] = {
     "password": (5 / 900, 5),
     "search": (2.0, 30),
     "apps": (10 / 3600, 10),
+    "import": (10 / 3600, 10),
 }
 
 

@@ -17,6 +17,7 @@ from filmshelf.web.common import page_error_handler
 from filmshelf.web.docs_pages import DocsPages, StaticFiles
 from filmshelf.web.lists_pages import ListsPages
 from filmshelf.web.titles_pages import SearchPage, TitlePages
+from filmshelf.web.transfer_pages import TransferPages
 
 __all__ = ["PAGE_CONTROLLERS", "StaticFiles", "configure_templates", "page_headers", "page_router_options"]
 
@@ -30,6 +31,7 @@ PAGE_CONTROLLERS = [
     TitlePages,
     AdminPages,
     DocsPages,
+    TransferPages,
 ]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from filmshelf.accounts import users
 from tests.accounts.support import BASE_ID, Title, V3User, catalog, error_of, insert_list, sign_in_v3
 from tests.conftest import AppCreds, LiveServer
 
@@ -32,7 +33,7 @@ READ_ROUTES = [
 
 
 @pytest.fixture
-def user(server: LiveServer, app_creds: AppCreds, alice) -> Any:
+def user(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> Any:
     with catalog(server, TITLES):
         yield sign_in_v3(server, alice, app_creds)
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
+from filmshelf.accounts import users
 from filmshelf.catalog import importer, reference
 from filmshelf.storage.tables import titles
 from tests.conftest import AppCreds, LiveServer, bearer
@@ -264,15 +265,16 @@ def test_search_tv(server: LiveServer, app_creds: AppCreds) -> None:
 
 def test_search_include_adult(server: LiveServer, app_creds: AppCreds) -> None:
     # A synthetic adult title (ids above 10,000,000 are never real), removed again afterwards.
-    adult = {"media_type": "movie", "id": 10_000_777, "title": "Synthetic test title, adult"}
+    adult_title = "Synthetic test title, adult"
+    adult = {"media_type": "movie", "id": 10_000_777, "title": adult_title}
 
     async def add() -> None:
         async with server.services.db.write() as conn:
             await conn.run(
                 titles.insert().values(
                     **adult,
-                    original_title=adult["title"],
-                    title_key=adult["title"].lower(),
+                    original_title=adult_title,
+                    title_key=adult_title.lower(),
                     adult=True,
                     popularity=5.0,
                     updated_at=server.clock.now(),
@@ -351,7 +353,7 @@ ROUTES = [
 ]
 
 
-def test_every_route_needs_app_credentials(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_every_route_needs_app_credentials(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     user_token = server.sign_in(alice, app_creds)
     for route in ROUTES:
         for headers in ({}, bearer("not-a-token"), {"Authorization": "Basic abc"}):

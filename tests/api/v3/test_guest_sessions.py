@@ -150,7 +150,7 @@ def test_account_states_for_session_and_user_token(
 ) -> None:
     user: V3User = sign_in_v3(server, alice, app_creds)
 
-    def states(media: str, title_id: int, **kwargs: Any) -> httpx.Response:
+    def states(media: str, title_id: int | str, **kwargs: Any) -> httpx.Response:
         return server.client.get(f"/3/{media}/{title_id}/account_states", **kwargs)
 
     nothing = {"id": MOVIE.id, "favorite": False, "rated": False, "watchlist": False}

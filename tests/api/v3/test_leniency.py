@@ -90,14 +90,17 @@ def test_classic_sign_in_by_get_by_post_query_and_by_form(server: LiveServer, ap
 def test_validate_key(server: LiveServer, app_creds: AppCreds, alice: Any) -> None:
     ok = {"success": True, "status_code": 1, "status_message": "Success."}
     access = server.sign_in(alice, app_creds)
-    for kwargs in (
+    # Keyword arguments for httpx's get: one way of passing the app's credentials each.
+    accepted: list[dict[str, Any]] = [
         {"headers": app_creds.headers},
         {"headers": bearer(access)},
         {"params": {"api_key": app_creds.app.api_key}},
-    ):
+    ]
+    for kwargs in accepted:
         response = server.client.get("/3/authentication", **kwargs)
         assert (response.status_code, response.json()) == (200, ok), kwargs
-    for kwargs in ({}, {"params": {"api_key": "0" * 32}}, {"headers": bearer("not.a.token")}):
+    refused: list[dict[str, Any]] = [{}, {"params": {"api_key": "0" * 32}}, {"headers": bearer("not.a.token")}]
+    for kwargs in refused:
         assert error_of(server.client.get("/3/authentication", **kwargs)) == (401, 7), kwargs
     # tmdbv3api builds its query by hand, with an empty pair in it.
     raw = server.client.get(f"/3/authentication?api_key={app_creds.app.api_key}&&language=en-US")

@@ -28,7 +28,7 @@ def account_status(server: LiveServer, creds: AppCreds, session_id: str) -> int:
 
 
 # --- POST /3/authentication/session/convert/4 ------------------------------------------------------
-def test_convert_gives_a_working_session(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_convert_gives_a_working_session(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     token = server.sign_in(alice, app_creds)
     response = convert(server, app_creds, token)
     assert response.status_code == 200
@@ -55,7 +55,7 @@ def test_convert_gives_a_working_session(server: LiveServer, app_creds: AppCreds
     }
 
 
-def test_convert_refusals(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_convert_refusals(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     for given in (app_creds.read_token, "not-a-token", ""):
         response = convert(server, app_creds, given)
         assert response.status_code == 401, given
@@ -79,7 +79,7 @@ def test_convert_refusals(server: LiveServer, app_creds: AppCreds, alice) -> Non
 
 
 # --- ending sessions -------------------------------------------------------------------------------
-def test_revoking_the_v4_token_ends_the_session(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_revoking_the_v4_token_ends_the_session(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     user = sign_in_v3(server, alice, app_creds)
     other = sign_in_v3(server, alice, app_creds)
     assert account_status(server, app_creds, user.session_id) == 200
@@ -111,7 +111,7 @@ def test_revoking_the_v4_token_ends_the_session(server: LiveServer, app_creds: A
     assert account_status(server, app_creds, other.session_id) == 401
 
 
-def test_delete_session(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_delete_session(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     user = sign_in_v3(server, alice, app_creds)
     other_app = server.create_app(alice, "Other app")
     # Another app cannot see or end it.
@@ -155,7 +155,7 @@ def login(token: str) -> dict[str, str]:
     return {"username": "alice", "password": "correct horse battery", "request_token": token}
 
 
-def test_classic_flow_end_to_end(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_classic_flow_end_to_end(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     response = server.client.get("/3/authentication/token/new", headers=app_creds.headers)
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
@@ -196,7 +196,7 @@ def test_classic_flow_end_to_end(server: LiveServer, app_creds: AppCreds, alice)
     assert error_of(server.client.get("/3/authentication/token/new")) == (401, 7)
 
 
-def test_validate_with_login_refusals(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_validate_with_login_refusals(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     token = new_token(server, app_creds)
     missing = [
         {"password": "correct horse battery"},
@@ -222,7 +222,7 @@ def test_validate_with_login_refusals(server: LiveServer, app_creds: AppCreds, a
     assert validate(server, app_creds, **login(fresh)).status_code == 200
 
 
-def test_validate_with_login_is_throttled(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_validate_with_login_is_throttled(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     token = new_token(server, app_creds)
     for _ in range(5):
         response = validate(server, app_creds, username="alice", password="wrong password here", request_token=token)
@@ -235,7 +235,7 @@ def test_validate_with_login_is_throttled(server: LiveServer, app_creds: AppCred
     assert validate(server, app_creds, **login(token)).status_code == 200
 
 
-def test_session_new_refusals(server: LiveServer, app_creds: AppCreds, alice) -> None:
+def test_session_new_refusals(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> None:
     token = new_token(server, app_creds)
     assert error_of(new_session(server, app_creds, token)) == (401, 17)
     for unusable in ("e" * 40, ""):

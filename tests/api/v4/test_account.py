@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from filmshelf.accounts import users
 from filmshelf.catalog import popularity as stats
 from tests.accounts.support import BASE_ID, Title, V3User, catalog, error_of, insert_list, sign_in_v3
 from tests.conftest import AppCreds, LiveServer, bearer
@@ -51,7 +52,7 @@ V4_PATHS = {
 
 
 @pytest.fixture
-def user(server: LiveServer, app_creds: AppCreds, alice) -> Any:
+def user(server: LiveServer, app_creds: AppCreds, alice: users.Account) -> Any:
     with catalog(server, MOVIES + SHOWS):
         yield sign_in_v3(server, alice, app_creds)
 

@@ -21,12 +21,14 @@ HEX24 = re.compile(r"[0-9a-f]{24}")
 def claims_of(token: str) -> dict[str, Any]:
     """Decode a JWT payload without verifying (as a client would)."""
     payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
 
 
 def header_of(token: str) -> dict[str, Any]:
     head = token.split(".")[0]
-    return json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    header: dict[str, Any] = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    return header
 
 
 def error(response: httpx.Response) -> tuple[int, int]:

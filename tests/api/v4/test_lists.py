@@ -338,7 +338,7 @@ def test_add_items_reports_each_item(server: LiveServer, owner: User, catalog: C
     movie_a, movie_b = catalog.make(2, vote_average=7.123, runtime=120, revenue=5_000_000_000)
     (show,) = catalog.make(1, start=10, media_type="tv", vote_average=8.5, runtime=50, revenue=7)
     list_id = create_list(server, owner)
-    body = {
+    sent = {
         "items": [
             {"media_type": "movie", "media_id": movie_a.id, "comment": "first"},
             {"media_type": "movie", "media_id": 1_999_999_999},  # not in the catalog
@@ -349,11 +349,11 @@ def test_add_items_reports_each_item(server: LiveServer, owner: User, catalog: C
             {"media_type": "tv", "media_id": movie_b.id},  # a movie id asked as tv
         ]
     }
-    response = server.client.post(f"/4/list/{list_id}/items", headers=owner.headers, json=body)
+    response = server.client.post(f"/4/list/{list_id}/items", headers=owner.headers, json=sent)
     flags = [True, False, False, True, False, False, False]
     expected = [
         {"media_type": e["media_type"], "media_id": e["media_id"], "success": flag}
-        for e, flag in zip(body["items"], flags, strict=True)
+        for e, flag in zip(sent["items"], flags, strict=True)
     ]
     expect(response, 200, {**ok(1), "results": expected})
 
@@ -561,16 +561,22 @@ def test_item_status(server: LiveServer, owner: User, other: User, app_creds: Ap
     list_id = create_list(server, owner)
     add_items(server, owner, list_id, [movie, show])
     path = f"/4/list/{list_id}/item_status"
-    for headers, params in [(owner.headers, {}), (app_creds.headers, {}), ({}, {"api_key": app_creds.app.api_key})]:
+    ways: list[tuple[dict[str, str], dict[str, str]]] = [
+        (owner.headers, {}),
+        (app_creds.headers, {}),
+        ({}, {"api_key": app_creds.app.api_key}),
+    ]
+    for headers, params in ways:
         response = server.client.get(path, headers=headers, params={**params, "media_type": "tv", "media_id": show.id})
         expect(response, 200, {"id": list_id, "media_id": show.id, "media_type": "tv", **ok(1)})
-    for params in [
+    unknown: list[dict[str, str | int]] = [
         {"media_type": "tv", "media_id": movie.id},
         {"media_type": "movie", "media_id": 1_999_999_999},
         {"media_type": "movie", "media_id": -movie.id},
         {"media_type": "movie", "media_id": "99999999999999"},
-    ]:
-        expect(server.client.get(path, headers=owner.headers, params=params), 404, NOT_FOUND)
+    ]
+    for query in unknown:
+        expect(server.client.get(path, headers=owner.headers, params=query), 404, NOT_FOUND)
     type_message = "media_type must be movie or tv"
     expect_error(
         server.client.get(path, headers=owner.headers, params={"media_type": "person", "media_id": 1}),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -122,9 +121,7 @@ def test_page_one_of_a_10000_item_list_reads_only_that_page(
     for sort_by, first_ids in expectations.items():
         server.client.get(f"/4/list/{list_id}", headers=owner.headers, params={"sort_by": sort_by})  # warm
         probe.rows, probe.statements, probe.active = 0, [], True
-        started = time.perf_counter()
         response = server.client.get(f"/4/list/{list_id}", headers=owner.headers, params={"sort_by": sort_by})
-        elapsed = time.perf_counter() - started
         probe.active = False
         assert response.status_code == 200, response.text
         body = response.json()
@@ -134,8 +131,6 @@ def test_page_one_of_a_10000_item_list_reads_only_that_page(
         # The list, the token, the account, the page and its titles: never the 10,000 rows.
         assert probe.rows <= 40, (sort_by, probe.rows)
         assert len(probe.statements) <= 10, probe.statements
-        # Generous: the point is the row count above; this only catches a pathological regression.
-        assert elapsed < 1.0, (sort_by, elapsed)
         (page_sql, page_params), *_ = [s for s in probe.statements if "AS page" in s[0]]
         plan = _explain(server, page_sql, page_params)
         # The page is cut by walking the sort index (no sort of the list's rows); only the 20
