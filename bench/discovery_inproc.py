@@ -152,11 +152,11 @@ async def measure(url: str, *, calls: int, only: str | None, profile: str | None
             ticking = asyncio.create_task(ticker())
             started = time.perf_counter()
             refreshed = await db.run_apart(lambda apart: popularity.refresh_recent(apart, now=time.time()))
-            took = time.perf_counter() - started
+            refresh_took = time.perf_counter() - started
             done.set()
             await ticking
             print(
-                f"first activity refresh: {refreshed:,} titles in {took * 1000:.0f} ms; "
+                f"first activity refresh: {refreshed:,} titles in {refresh_took * 1000:.0f} ms; "
                 f"event loop held at most {max(gaps, default=0) * 1000:.0f} ms at a time"
             )
         for name, make in rows.items():
@@ -165,7 +165,7 @@ async def measure(url: str, *, calls: int, only: str | None, profile: str | None
             totals = TotalsCache()
             async with db.read() as conn:
                 await make()(conn, totals)  # warm: statement compiled, pages cached by the engine
-                took = []
+                took: list[float] = []
                 profiler = None
                 if profile == name:
                     from pyinstrument import Profiler
