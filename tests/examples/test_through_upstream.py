@@ -13,11 +13,13 @@ import pytest
 SCRIPT = Path(__file__).resolve().parent.parent.parent / "examples" / "through_upstream.py"
 
 
+# The script's default, `FILMSHELF_UPSTREAM_PREFER=upstream`: with `local`, the downstream's empty
+# catalog answers the home screen's rows itself (empty), so the app has no title to open; that
+# order is tested in tests/upstream.
 @pytest.mark.slow
-@pytest.mark.parametrize("prefer", ["upstream", "local"])
-def test_the_example_app_runs_through_an_upstream(prefer: str) -> None:
+def test_the_example_app_runs_through_an_upstream() -> None:
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--prefer", prefer],
+        [sys.executable, str(SCRIPT)],
         capture_output=True,
         text=True,
         timeout=240,
