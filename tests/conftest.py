@@ -13,7 +13,6 @@ import os
 import secrets
 import shutil
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -33,6 +32,7 @@ from filmshelf.clock import FixedClock
 from filmshelf.services import Services
 from filmshelf.settings import Argon2Params, Settings
 from filmshelf.storage.migrate import upgrade
+from filmshelf.testing.server import forget_everything
 
 T = TypeVar("T")
 PG_ADMIN_URL = os.environ.get("FILMSHELF_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -43,8 +43,6 @@ SECRET = "test-secret-" + "k" * 40
 START = 1_790_000_000.0  # the test clock's start
 CHEAP_ARGON2 = Argon2Params(time_cost=1, memory_kib=64, parallelism=1)
 ENGINES = ["sqlite", "postgresql"]
-# Tables that hold fixed data shared by all tests of a run (the sample catalog).
-SHARED_TABLES = {"titles", "alembic_version"}
 
 
 def in_thread(work: Callable[[], T]) -> T:
@@ -133,68 +131,21 @@ def pg_database() -> Iterator[str]:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-# The shared titles keep no trace of an earlier test's votes and activity (their rows are gone).
-_RESET_TITLE_FIGURES = (
-    "UPDATE titles SET user_vote_sum = 0, user_vote_count = 0, activity_day = 0, activity_week = 0, "
-    "popularity = imported_popularity, vote_average = imported_vote_average, "
-    "vote_count = imported_vote_count, rating_score = "
-    "(imported_vote_average * imported_vote_count + {mean} * {votes}) / (imported_vote_count + {votes}) "
-    "WHERE user_vote_count <> 0 OR activity_week <> 0 OR activity_day <> 0"
-)
-
-
-def _user_tables() -> list[str]:
-    from filmshelf.storage.tables import metadata
-
-    # Children before parents, so that deleting row by row never trips a foreign key.
-    return [t.name for t in reversed(metadata.sorted_tables) if t.name not in SHARED_TABLES]
-
-
-def _truncate_pg(url: str) -> None:
-    """Empty every user-data table and restart every id sequence, in one transaction.
-
-    DELETE rather than TRUNCATE: the tables hold a few rows, and TRUNCATE of thirty tables costs
-    ~0.4 s (new files for each) where DELETE costs a few milliseconds.
-    """
-    import asyncpg
-
+def _wipe(url: str) -> None:
+    """Empty a database of everything users did, catalog kept (storage/reset.py, ~2-20 ms)."""
     from filmshelf.catalog import popularity
-
-    deletes = "; ".join(f'DELETE FROM "{t}"' for t in _user_tables())  # noqa: S608 (names from the metadata)
-    reset = _RESET_TITLE_FIGURES.format(mean="$1::float8", votes="$2::float8")
+    from filmshelf.storage.engine import open_database
+    from filmshelf.storage.reset import wipe_user_data
 
     async def run() -> None:
-        conn = await asyncpg.connect(url)
+        db = open_database(url)
         try:
-            async with conn.transaction():
-                await conn.execute("SET LOCAL synchronous_commit = off")
-                await conn.execute(deletes)
-                sequences = await conn.fetch("SELECT relname FROM pg_class WHERE relkind = 'S'")
-                if sequences:
-                    await conn.execute("; ".join(f'ALTER SEQUENCE "{row[0]}" RESTART' for row in sequences))
-                await conn.execute(reset, popularity.PRIOR_MEAN, popularity.PRIOR_VOTES)
+            async with db.write() as conn:
+                await wipe_user_data(conn, popularity.FORMULA)
         finally:
-            await conn.close()
+            await db.dispose()
 
     in_thread(lambda: asyncio.run(run()))
-
-
-def _empty_sqlite(path: Path) -> None:
-    """What `_truncate_pg` does, for a SQLite file that a running server keeps open."""
-    from filmshelf.catalog import popularity
-
-    connection = sqlite3.connect(path, timeout=30)
-    try:
-        connection.execute("PRAGMA synchronous = OFF")  # this connection's commits skip the fsync
-        with connection:
-            for name in _user_tables():
-                connection.execute(f'DELETE FROM "{name}"')  # noqa: S608 (names from the metadata)
-            if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
-                connection.execute("DELETE FROM sqlite_sequence")  # ids start again at 1, as RESTART IDENTITY
-            figures = {"mean": popularity.PRIOR_MEAN, "votes": popularity.PRIOR_VOTES}
-            connection.execute(_RESET_TITLE_FIGURES.format(mean=":mean", votes=":votes"), figures)
-    finally:
-        connection.close()
 
 
 @pytest.fixture(params=ENGINES)
@@ -218,22 +169,19 @@ def database_url(engine: str, request: pytest.FixtureRequest, tmp_path: Path) ->
         shutil.copy(template, path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("pg_database")
-    _truncate_pg(url)
+    _wipe(url)
     return url
 
 
 def _shared_database(engine: str, request: pytest.FixtureRequest) -> str:
-    """The database of this run's shared server for `engine`, emptied of every earlier test's data."""
+    """The database of this run's shared server for `engine` (`server` empties it before each test)."""
     if engine == "sqlite":
         folder: Path = request.getfixturevalue("shared_folder")
         path = folder / "shared.sqlite3"
         if not path.exists():
             shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        else:
-            _empty_sqlite(path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("pg_database")
-    _truncate_pg(url)
     return url
 
 
@@ -405,23 +353,6 @@ def shared_servers() -> Iterator[dict[str, SharedServer]]:
         shared.thread.join(timeout=20)
 
 
-def forget_process_state(shared: SharedServer) -> None:
-    """Reset what a server keeps in memory between requests, as a fresh process would start.
-
-    The database is emptied by `database_url`; here: the clock, the verified read tokens (their
-    apps are gone), the discovery totals (titles may have changed) and the page throttle buckets.
-    """
-    from filmshelf.auth.apps import VerifiedAppTokens
-    from filmshelf.catalog.discover import TotalsCache
-    from filmshelf.web.common import PageThrottle
-
-    services: Services = shared.app.state.services
-    shared.clock.set(START)
-    services.app_tokens = VerifiedAppTokens()
-    services.catalog_totals = TotalsCache()
-    shared.app.state.page_throttle = PageThrottle(services.settings.redis_url)
-
-
 @pytest.fixture
 def server(
     engine: str,
@@ -444,7 +375,9 @@ def server(
         settings = make_settings(database_url, data_dir=shared_folder / f"data-{engine}", stats_refresh_seconds=0)
         uv, thread, base_url, (app, loop) = start_server(settings, clock)
         shared = shared_servers[engine] = SharedServer(uv, thread, base_url, app, loop, clock)
-    forget_process_state(shared)
+    # Wipe the user data, the caches and in-memory limiters, as the pytest plugin does; then the clock.
+    asyncio.run_coroutine_threadsafe(forget_everything(shared.app), shared.loop).result(timeout=60)
+    shared.clock.set(START)
     live = LiveServer(
         base_url=shared.base_url,
         clock=shared.clock,

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import _truncate_pg
+from tests.conftest import _wipe
 
 LIMIT_SECONDS = 2
 CAP = 4
@@ -245,7 +245,7 @@ def test_a_configured_public_url_wins(tmp_path: Path) -> None:
 
 # --- workers, access log, graceful stop (PostgreSQL) --------------------------------------------------------------
 def test_workers_log_requests_with_tokens_redacted_and_stop_gracefully(pg_database: str, tmp_path: Path) -> None:
-    _truncate_pg(pg_database)
+    _wipe(pg_database)
     env = base_env(tmp_path) | {
         "FILMSHELF_DATABASE_URL": pg_database,
         "FILMSHELF_SECRET_KEY": "workers-test-secret-" + "w" * 32,

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import _truncate_pg
+from tests.conftest import _wipe
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
@@ -31,7 +31,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def env(pg_database: str, tmp_path: Path) -> dict[str, str]:
-    _truncate_pg(pg_database)
+    _wipe(pg_database)
     values = dict(os.environ)
     values.update(
         FILMSHELF_DATABASE_URL=pg_database,

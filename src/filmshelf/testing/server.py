@@ -160,15 +160,7 @@ class Instance:
         self.clock.set(time.time())
 
     async def _reset(self) -> None:
-        services = self.services
-        async with services.db.write() as conn:
-            await wipe_user_data(conn, popularity.FORMULA)
-        services.app_tokens.clear()
-        services.catalog_totals.clear()
-        for limiter in (services.limiter, self.app.state.page_throttle):
-            buckets = limiter.buckets if isinstance(limiter, RateLimiter) else getattr(limiter, "buckets", None)
-            if isinstance(buckets, MemoryBuckets):
-                buckets.clear()
+        await forget_everything(self.app)
 
     def close(self) -> None:
         """Stop the server and remove its files."""
@@ -177,6 +169,22 @@ class Instance:
             self._thread.join(timeout=30)
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+async def forget_everything(app: Any) -> None:
+    """Bring a running app (`create_app`'s) back to a fresh start, catalog kept: user data wiped,
+    in-process caches and in-memory limiters emptied. Run on the app's event loop; the caller sets
+    the clock. filmshelf's own test harness (tests/conftest.py) resets its shared servers with this.
+    """
+    services: Services = app.state.services
+    async with services.db.write() as conn:
+        await wipe_user_data(conn, popularity.FORMULA)
+    services.app_tokens.clear()
+    services.catalog_totals.clear()
+    for limiter in (services.limiter, app.state.page_throttle):
+        buckets = limiter.buckets if isinstance(limiter, RateLimiter) else getattr(limiter, "buckets", None)
+        if isinstance(buckets, MemoryBuckets):
+            buckets.clear()
 
 
 async def _load_catalog(url: str) -> None:
