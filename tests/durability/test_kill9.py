@@ -89,7 +89,7 @@ def test_acknowledged_list_items_survive_sigkill(tmp_path: Path) -> None:
     pending = list(movie_ids)
     kills = 0
     try:
-        while pending and kills < 8:
+        while pending and kills < 5:
             stop = threading.Event()
 
             def killer(proc: subprocess.Popen[bytes] = process, stop: threading.Event = stop) -> None:

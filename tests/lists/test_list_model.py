@@ -176,7 +176,7 @@ def test_a_list_behaves_like_its_model(server: LiveServer, owner: User, catalog:
     run_state_machine_as_test(
         ListMachine,
         settings=settings(
-            max_examples=60,
+            max_examples=40,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
