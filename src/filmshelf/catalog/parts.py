@@ -25,8 +25,8 @@ _encoder = msgspec.json.Encoder()
 
 
 # --- credits --------------------------------------------------------------------------------------
-class CastMember(msgspec.Struct, kw_only=True):
-    """An entry of `credits.cast` (movies carry `cast_id`, TV does not)."""
+class Person(msgspec.Struct, kw_only=True):
+    """The person fields every credits entry starts with (in TMDB's order: a subclass's own follow)."""
 
     adult: bool = False
     gender: int = 0
@@ -36,23 +36,20 @@ class CastMember(msgspec.Struct, kw_only=True):
     original_name: str = ""
     popularity: float = 0.0
     profile_path: str | None = None
+
+
+class CastMember(Person, kw_only=True):
+    """An entry of `credits.cast` (movies carry `cast_id`, TV does not)."""
+
     cast_id: int | UnsetType = UNSET
     character: str = ""
     credit_id: str = ""
     order: int = 0
 
 
-class CrewMember(msgspec.Struct, kw_only=True):
+class CrewMember(Person, kw_only=True):
     """An entry of `credits.crew`."""
 
-    adult: bool = False
-    gender: int = 0
-    id: int
-    known_for_department: str = ""
-    name: str
-    original_name: str = ""
-    popularity: float = 0.0
-    profile_path: str | None = None
     credit_id: str = ""
     department: str = ""
     job: str = ""
@@ -81,33 +78,17 @@ class AggregateJob(msgspec.Struct, kw_only=True):
     episode_count: int = 0
 
 
-class AggregateCast(msgspec.Struct, kw_only=True):
+class AggregateCast(Person, kw_only=True):
     """An entry of TV `aggregate_credits.cast`."""
 
-    adult: bool = False
-    gender: int = 0
-    id: int
-    known_for_department: str = ""
-    name: str
-    original_name: str = ""
-    popularity: float = 0.0
-    profile_path: str | None = None
     roles: list[AggregateRole] = msgspec.field(default_factory=list)
     total_episode_count: int = 0
     order: int = 0
 
 
-class AggregateCrew(msgspec.Struct, kw_only=True):
+class AggregateCrew(Person, kw_only=True):
     """An entry of TV `aggregate_credits.crew`."""
 
-    adult: bool = False
-    gender: int = 0
-    id: int
-    known_for_department: str = ""
-    name: str
-    original_name: str = ""
-    popularity: float = 0.0
-    profile_path: str | None = None
     jobs: list[AggregateJob] = msgspec.field(default_factory=list)
     department: str = ""
     total_episode_count: int = 0
