@@ -109,24 +109,54 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().__init__(config, server_state, app_state, _loop)
         limits: ConnectionLimits = getattr(config, "limits", None) or ConnectionLimits(10.0, 30.0, 5.0, 1000)
         self.limits = limits
-        self._deadline: asyncio.TimerHandle | None = None
+        # One deadline per connection, for headers or for a body. Moving it costs no timer: the
+        # single timer, when it fires early, re-arms for what remains (see `_arm`).
+        self._expiry: Any = None  # what runs at the deadline, or None when nothing is due
+        self._deadline_at = 0.0
+        self._timer: asyncio.TimerHandle | None = None
         self._partial_request = False  # bytes of a request whose headers are not complete yet
 
-    # --- the timer: one per connection, either for headers or for a body ---
+    # --- the deadline ---
     def _arm(self, seconds: float, on_expiry: Any) -> None:
-        self._disarm()
-        self._deadline = self.loop.call_later(seconds, on_expiry)
+        """Run `on_expiry` in `seconds` unless disarmed or re-armed first.
+
+        Called twice per request; scheduling and cancelling a loop timer each time was measurable.
+        A timer already due no later than the new deadline is kept: when it fires it re-arms for
+        the rest. Only a deadline earlier than the pending timer replaces it.
+        """
+        self._expiry = on_expiry
+        self._deadline_at = self.loop.time() + seconds
+        timer = self._timer
+        if timer is not None and timer.when() <= self._deadline_at:
+            return
+        if timer is not None:
+            timer.cancel()
+        self._timer = self.loop.call_at(self._deadline_at, self._deadline_reached)
 
     def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        self._expiry = None
+
+    def _stop_timer(self) -> None:
+        self._expiry = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _deadline_reached(self) -> None:
+        self._timer = None
+        on_expiry = self._expiry
+        if on_expiry is None:
+            return
+        if self.loop.time() < self._deadline_at:
+            self._timer = self.loop.call_at(self._deadline_at, self._deadline_reached)
+            return
+        self._expiry = None
+        on_expiry()
 
     def _idle(self) -> bool:
         return self.cycle is None or self.cycle.response_complete
 
     def _headers_too_slow(self) -> None:
-        self._deadline = None
         if self.transport.is_closing() or not self._idle():
             return
         if self._partial_request:
@@ -134,7 +164,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
 
     def _body_too_slow(self) -> None:
-        self._deadline = None
         if self.transport.is_closing():
             return
         cycle = self.cycle
@@ -157,7 +186,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._arm(self.limits.header_timeout, self._headers_too_slow)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        self._stop_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -176,7 +205,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if not self.transport.is_closing() and self._idle() and self._deadline is None:
+        if not self.transport.is_closing() and self._idle() and self._expiry is None:
             self._partial_request = False
             self._arm(self.limits.header_timeout, self._headers_too_slow)
 

@@ -179,6 +179,47 @@ def test_a_keep_alive_connection_is_closed_after_its_response(served: Served) ->
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
 
 
+def read_one_response(sock: socket.socket) -> bytes:
+    """One whole response (headers and its Content-Length body) from a connection kept open."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(
+        next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+    )
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+FIRST_REQUEST = b"GET /3/configuration HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def test_the_next_requests_headers_have_the_same_limit(served: Served) -> None:
+    # The header deadline is re-armed after each response; a 408 (not the keep-alive close,
+    # which says nothing) shows that it, and not the keep-alive timer, ended the connection.
+    with connect(served) as sock:
+        sock.sendall(FIRST_REQUEST)
+        assert read_one_response(sock).startswith(b"HTTP/1.1 401 ")
+        sock.sendall(b"GET /3/configuration HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        answer = read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer
+
+
+def test_the_next_requests_body_has_the_same_limit(served: Served) -> None:
+    with connect(served) as sock:
+        for _ in range(3):
+            sock.sendall(FIRST_REQUEST)
+            assert read_one_response(sock).startswith(b"HTTP/1.1 401 ")
+        sock.sendall(
+            b"POST /4/auth/request_token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n{"
+        )
+        answer = read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer
+
+
 def test_connections_over_the_cap_are_refused_at_once(served: Served) -> None:
     held = [connect(served) for _ in range(CAP)]
     try:

@@ -165,6 +165,9 @@ async def _identify_app(
     services = services_of(request)
     token = bearer_token(request)
     if token is not None:
+        # Nearly every call carries a read token verified moments ago: look it up first.
+        if (known := services.app_tokens.get(token)) is not None:
+            return Caller(app=known, by_read_token=True)
         if _is_user_token(token):
             if accept_dead_user_token:
                 return Caller(app=await _app_of_user_token(conn, services, token))

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
 import msgspec
+from litestar.datastructures import ResponseHeader
 
 ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 ALLOW_HEADERS = "Authorization, Content-Type, Accept, Accept-Language, X-Requested-With"
@@ -28,6 +29,9 @@ PREFLIGHT_MAX_AGE = "86400"
 CATALOG_CACHE = "public, max-age=300"
 NO_STORE = "no-store"
 JSON_TYPE = b"application/json;charset=utf-8"
+# What account, auth and list routes declare for the served OpenAPI: the `no-store` that
+# `PublicApi` sets on their answers. Documentation only, so no route writes it a second time.
+NO_STORE_HEADERS = [ResponseHeader(name="Cache-Control", value=NO_STORE, documentation_only=True)]
 
 # First path segments under /3/ that only read TMDB's catalog and reference data.
 CATALOG_ROOTS = frozenset(
@@ -129,21 +133,28 @@ class PublicApi:
     @staticmethod
     def _headers(message: Any, method: str, path: str, query: str) -> list[tuple[bytes, bytes]]:
         kept: list[tuple[bytes, bytes]] = []
-        for name, value in message.get("headers", []):
+        for name, value in message.get("headers", ()):
             lowered = name.lower()
-            if lowered in (b"cache-control", b"vary", b"access-control-allow-origin", b"access-control-expose-headers"):
+            if lowered in _REPLACED:
                 continue
-            if lowered == b"content-type" and value.split(b";")[0].strip().lower() == b"application/json":
+            if lowered == b"content-type" and _is_json(value):
                 value = JSON_TYPE
             kept.append((name, value))
         policy = cache_control(method, path, query, int(message["status"]))
-        kept.append((b"cache-control", policy.encode()))
-        if policy == CATALOG_CACHE:
-            # A shared cache keeps one copy per credential, never serving one app's read to a caller without one.
-            kept.append((b"vary", b"Authorization"))
-        kept.append((b"access-control-allow-origin", b"*"))
-        kept.append((b"access-control-expose-headers", EXPOSE_HEADERS.encode()))
+        # A shared cache keeps one copy per credential, never serving one app's read to a caller without one.
+        kept += _CATALOG_TAIL if policy == CATALOG_CACHE else _NO_STORE_TAIL
         return kept
+
+
+# Headers of a route's answer that `PublicApi` sets itself, and what it appends (built once).
+_REPLACED = frozenset({b"cache-control", b"vary", b"access-control-allow-origin", b"access-control-expose-headers"})
+_CORS_TAIL = [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSE_HEADERS.encode())]
+_NO_STORE_TAIL = [(b"cache-control", NO_STORE.encode()), *_CORS_TAIL]
+_CATALOG_TAIL = [(b"cache-control", CATALOG_CACHE.encode()), (b"vary", b"Authorization"), *_CORS_TAIL]
+
+
+def _is_json(content_type: bytes) -> bool:
+    return content_type == b"application/json" or content_type.split(b";")[0].strip().lower() == b"application/json"
 
 
 class FormBodies:

@@ -59,7 +59,9 @@ class Keys:
 
     def for_kind(self, kind: TokenKind) -> bytes:
         """The key that signs tokens of `kind`."""
-        return {TokenKind.APP: self.app, TokenKind.REQUEST: self.request, TokenKind.ACCESS: self.access}[kind]
+        if kind is TokenKind.REQUEST:
+            return self.request
+        return self.access if kind is TokenKind.ACCESS else self.app
 
 
 def new_object_id() -> str:
@@ -82,9 +84,28 @@ def new_session_id() -> str:
     return secrets.token_hex(20)
 
 
+_CLAIMS_ENCODER = msgspec.json.Encoder()
+# The protected header TMDB's tokens carry, as its base64url segment (RFC 7515 §7.1).
+_HEADER_SEGMENT = base64.urlsafe_b64encode(b'{"alg":"HS256"}').rstrip(b"=")
+
+
+def _base64url(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
 def sign(claims: dict[str, Any], keys: Keys, kind: TokenKind) -> str:
-    """Sign `claims` as a compact HS256 JWT with the header TMDB uses: {"alg":"HS256"}."""
-    return jwt.encode(claims, keys.for_kind(kind), algorithm=ALGORITHM, headers={"typ": None})
+    """Sign `claims` as a compact HS256 JWT with the header TMDB uses: {"alg":"HS256"}.
+
+    The same bytes as `jwt.encode(claims, key, algorithm="HS256", headers={"typ": None})` for
+    the claims filmshelf writes (ASCII text, integers, timestamps; tests/auth/test_tokens.py
+    compares them). Built here because PyJWT's encode re-validates the key (regular-expression
+    scans for PEM and SSH formats) and runs `json.dumps` on header and claims on every call: a
+    fifth of a request-token call. The keys are fixed 32-byte HMAC keys, so none of that can
+    change the result. Verification stays PyJWT's (`verify`).
+    """
+    signing_input = _HEADER_SEGMENT + b"." + _base64url(_CLAIMS_ENCODER.encode(claims))
+    signature = hmac.digest(keys.for_kind(kind), signing_input, "sha256")
+    return (signing_input + b"." + _base64url(signature)).decode("ascii")
 
 
 _CLAIMS_DECODER = msgspec.json.Decoder(dict[str, Any])

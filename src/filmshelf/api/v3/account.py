@@ -19,6 +19,7 @@ from filmshelf.accounts import media
 from filmshelf.accounts.users import Account
 from filmshelf.api.envelope import StatusBody, status_body
 from filmshelf.api.guards import Caller, services_of, session_caller, write_for
+from filmshelf.api.public_api import NO_STORE_HEADERS
 from filmshelf.api.shapes import MovieResult, TvResult, media_result
 from filmshelf.api.v3.structs import (
     AccountDetails,
@@ -46,7 +47,6 @@ from filmshelf.storage.records import AccountEntry, Title
 from filmshelf.wire import Page, parse_page, parse_path_id
 
 AnyRequest = Request[Any, Any, Any]
-NO_STORE = {"Cache-Control": "no-store"}
 # TMDB answers a write with HTTP 201 for "created" and "updated", 200 for "deleted".
 _HTTP_FOR = {media.Outcome.CREATED: 201, media.Outcome.UPDATED: 201, media.Outcome.DELETED: 200}
 
@@ -81,7 +81,7 @@ class V3AccountController(Controller):
 
     path = "/3/account"
     tags = ["ACCOUNT (v3)"]
-    response_headers = NO_STORE
+    response_headers = NO_STORE_HEADERS
 
     @get("/", status_code=200, operation_id="accountDetailsBySession")
     async def get_account(self, request: AnyRequest) -> AccountDetails:
@@ -253,7 +253,7 @@ class V3RatingController(Controller):
 
     path = "/3"
     tags = ["RATINGS (v3)"]
-    response_headers = NO_STORE
+    response_headers = NO_STORE_HEADERS
 
     @post("/movie/{movie_id:str}/rating", status_code=201, operation_id="movieAddRating")
     async def rate_movie(

@@ -14,6 +14,7 @@ from litestar.params import JSONBody
 
 from filmshelf.api.envelope import StatusBody, status_body
 from filmshelf.api.guards import app_caller, services_of, write_for
+from filmshelf.api.public_api import NO_STORE_HEADERS
 from filmshelf.api.v3.structs import (
     ConvertRefusedBody,
     ConvertSessionBody,
@@ -29,7 +30,6 @@ from filmshelf.auth import guest_sessions, sessions
 from filmshelf.errors import SUCCESS
 from filmshelf.wire import utc_text
 
-NO_STORE = {"Cache-Control": "no-store"}
 AnyRequest = Request[Any, Any, Any]
 
 
@@ -39,13 +39,13 @@ class V3AuthenticationController(Controller):
     path = "/3/authentication"
     tags = ["AUTHENTICATION (v3)"]
 
-    @get("", status_code=200, response_headers=NO_STORE, operation_id="authenticationValidateKey")
+    @get("", status_code=200, response_headers=NO_STORE_HEADERS, operation_id="authenticationValidateKey")
     async def validate_key(self, request: AnyRequest) -> StatusBody:
         """Is the caller's API key, read access token or user access token valid? (401 / 7 if not)"""
         await app_caller(request)
         return status_body(SUCCESS)
 
-    @get("/guest_session/new", status_code=200, response_headers=NO_STORE, operation_id="createGuestSession")
+    @get("/guest_session/new", status_code=200, response_headers=NO_STORE_HEADERS, operation_id="createGuestSession")
     async def new_guest_session(self, request: AnyRequest) -> GuestSessionCreated:
         """A guest session of the calling app: it may rate titles; unused, it expires after 60 minutes."""
         services = services_of(request)
@@ -57,7 +57,7 @@ class V3AuthenticationController(Controller):
     @post(
         "/session/convert/4",
         status_code=200,
-        response_headers=NO_STORE,
+        response_headers=NO_STORE_HEADERS,
         operation_id="createSessionFromV4Token",
     )
     async def convert_session(
@@ -78,7 +78,7 @@ class V3AuthenticationController(Controller):
             return Response(body, status_code=exc.http_status)
         return SessionCreated(success=True, session_id=session_id)
 
-    @get("/token/new", status_code=200, response_headers=NO_STORE, operation_id="createV3RequestToken")
+    @get("/token/new", status_code=200, response_headers=NO_STORE_HEADERS, operation_id="createV3RequestToken")
     async def new_request_token(self, request: AnyRequest) -> V3RequestToken:
         """A v3 request token of the calling app, valid 60 minutes."""
         services = services_of(request)
@@ -90,7 +90,7 @@ class V3AuthenticationController(Controller):
     @post(
         "/token/validate_with_login",
         status_code=200,
-        response_headers=NO_STORE,
+        response_headers=NO_STORE_HEADERS,
         operation_id="validateWithLogin",
     )
     async def validate_with_login(
@@ -109,7 +109,7 @@ class V3AuthenticationController(Controller):
     @get(
         "/token/validate_with_login",
         status_code=200,
-        response_headers=NO_STORE,
+        response_headers=NO_STORE_HEADERS,
         operation_id="validateWithLoginGet",
         include_in_schema=False,
     )
@@ -122,7 +122,7 @@ class V3AuthenticationController(Controller):
             password=_query(request, "password"),
         )
 
-    @post("/session/new", status_code=200, response_headers=NO_STORE, operation_id="createV3Session")
+    @post("/session/new", status_code=200, response_headers=NO_STORE_HEADERS, operation_id="createV3Session")
     async def new_session(self, request: AnyRequest, data: JSONBody[SessionNewBody | None] = None) -> SessionCreated:
         """Trade a validated request token for a session_id."""
         token = data.request_token if data is not None and data.request_token else None
@@ -131,7 +131,7 @@ class V3AuthenticationController(Controller):
     @get(
         "/session/new",
         status_code=200,
-        response_headers=NO_STORE,
+        response_headers=NO_STORE_HEADERS,
         operation_id="createV3SessionGet",
         include_in_schema=False,
     )

@@ -17,6 +17,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from filmshelf.accounts import media
 from filmshelf.api.envelope import StatusBody, status_body
 from filmshelf.api.guards import Caller, app_caller, body_params, request_param, services_of, session_caller, write_for
+from filmshelf.api.public_api import NO_STORE_HEADERS
 from filmshelf.api.shapes import media_result
 from filmshelf.api.v3.structs import V3ItemStatus, V3ListCreateBody, V3ListCreated, V3ListDetails, V3ListItemBody
 from filmshelf.errors import DELETED, SUCCESS, UPDATED, FilmshelfError, InvalidParameters
@@ -24,7 +25,6 @@ from filmshelf.lists import rules, service
 from filmshelf.wire import PAGE_SIZE, parse_page, total_pages
 
 AnyRequest = Request[Any, Any, Any]
-NO_STORE = {"Cache-Control": "no-store"}
 # TMDB's wording for a created list (its status table says "Success." for code 1 elsewhere).
 CREATED_MESSAGE = "The item/record was created successfully."
 
@@ -57,7 +57,7 @@ class V3ListsController(Controller):
 
     path = "/3/list"
     tags = ["LISTS (v3)"]
-    response_headers = NO_STORE
+    response_headers = NO_STORE_HEADERS
 
     @post("", status_code=201, operation_id="listCreateV3")
     async def create_list(

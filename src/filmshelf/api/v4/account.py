@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 
 from filmshelf.accounts import media, recommendations
 from filmshelf.api.guards import services_of, user_caller
+from filmshelf.api.public_api import NO_STORE_HEADERS
 from filmshelf.api.shapes import AccountRating, MovieResult, TvResult, media_result
 from filmshelf.api.v4.structs import AccountListsPage, AccountListSummary, AccountMoviesPage, AccountTvPage
 from filmshelf.errors import FilmshelfError
@@ -21,7 +22,6 @@ from filmshelf.storage.records import AccountEntry
 from filmshelf.wire import Page, iso_millis, parse_page, utc_text
 
 AnyRequest = Request[Any, Any, Any]
-NO_STORE = {"Cache-Control": "no-store"}
 
 # The integer `sort_by` of account list summaries (TMDB's mapping is unpublished; ours is
 # documented in docs/wire-decisions.md). Unknown strings fall back to 1 (original order).
@@ -108,7 +108,7 @@ class V4AccountController(Controller):
 
     path = "/4/account/{account_object_id:str}"
     tags = ["ACCOUNT"]
-    response_headers = NO_STORE
+    response_headers = NO_STORE_HEADERS
 
     @get("/lists", status_code=200, operation_id="accountLists4")
     async def get_lists(

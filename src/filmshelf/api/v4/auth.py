@@ -9,6 +9,7 @@ from litestar.params import Body, JSONBody
 
 from filmshelf.api.envelope import StatusBody, status_body
 from filmshelf.api.guards import app_caller, services_of, write_for
+from filmshelf.api.public_api import NO_STORE_HEADERS
 from filmshelf.api.v4.structs import (
     AccessTokenBody,
     AccessTokenResponse,
@@ -20,8 +21,6 @@ from filmshelf.auth import access_tokens, request_tokens
 from filmshelf.auth.redirects import RedirectRefused, validate_redirect_to
 from filmshelf.errors import SUCCESS, InvalidParameters, InvalidToken
 
-NO_STORE = {"Cache-Control": "no-store"}
-
 
 class AuthController(Controller):
     """POST/DELETE under /4/auth."""
@@ -29,7 +28,7 @@ class AuthController(Controller):
     path = "/4/auth"
     tags = ["AUTH"]
 
-    @post("/request_token", status_code=200, response_headers=NO_STORE, operation_id="createARequestToken")
+    @post("/request_token", status_code=200, response_headers=NO_STORE_HEADERS, operation_id="createARequestToken")
     async def create_request_token(
         self, request: Request[Any, Any, Any], data: Annotated[RequestTokenBody | None, Body()] = None
     ) -> RequestTokenResponse:
@@ -47,7 +46,7 @@ class AuthController(Controller):
             status_message=SUCCESS.message, request_token=token, success=True, status_code=SUCCESS.code
         )
 
-    @post("/access_token", status_code=200, response_headers=NO_STORE, operation_id="createAccessToken")
+    @post("/access_token", status_code=200, response_headers=NO_STORE_HEADERS, operation_id="createAccessToken")
     async def create_access_token(
         self, request: Request[Any, Any, Any], data: JSONBody[AccessTokenBody]
     ) -> AccessTokenResponse:

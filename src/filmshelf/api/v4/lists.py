@@ -16,6 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from filmshelf.api.envelope import StatusBody, status_body
 from filmshelf.api.guards import app_caller, services_of, user_caller, write_for
+from filmshelf.api.public_api import NO_STORE_HEADERS
 from filmshelf.api.shapes import media_result
 from filmshelf.api.v4.structs import (
     ListClearResponse,
@@ -34,8 +35,6 @@ from filmshelf.errors import DELETED, SUCCESS, UPDATED, InvalidInput
 from filmshelf.lists import rules, service
 from filmshelf.lists.service import ItemInput, ItemOutcome
 from filmshelf.wire import PAGE_SIZE, parse_page, total_pages
-
-NO_STORE = {"Cache-Control": "no-store"}
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -238,7 +237,7 @@ class ListsController(Controller):
             )
         return _items_response(outcomes)
 
-    @get("/{list_id:str}/clear", status_code=200, response_headers=NO_STORE, operation_id="listClear")
+    @get("/{list_id:str}/clear", status_code=200, response_headers=NO_STORE_HEADERS, operation_id="listClear")
     async def clear_list(self, request: AnyRequest, list_id: FromPath[str]) -> ListClearResponse:
         """Remove every item (a GET that changes the list, as TMDB has it)."""
         services = services_of(request)
