@@ -25,7 +25,7 @@ from filmshelf.lists import rules
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage import lists as list_rows
 from filmshelf.storage.engine import Conn
-from filmshelf.storage.records import Title
+from filmshelf.storage.records import ListEntry
 
 MediaKey = tuple[str, int]
 
@@ -98,17 +98,6 @@ class ListSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class PageEntry:
-    """An item on the page being read, with its catalog row."""
-
-    media_type: str
-    media_id: int
-    comment: str | None
-    object_id: str
-    title: Title
-
-
-@dataclass(frozen=True, slots=True)
 class ListPage:
     """One page of a list in one order."""
 
@@ -116,7 +105,7 @@ class ListPage:
     owner: users.Account
     sort: rules.SortOrder
     page: int
-    entries: list[PageEntry]
+    entries: list[ListEntry]
     poster_path: str | None
     backdrop_path: str | None
 
@@ -192,21 +181,11 @@ async def read_page(
     info = ListInfo.from_row(row)
     sort = rules.parse_sort_by(sort_by if sort_by is not None else info.sort_by)
     offset = (page - 1) * page_size
-    entries: list[PageEntry] = []
+    entries: list[ListEntry] = []
     if offset < info.item_count:
-        rows = await list_rows.page_items(
+        entries = await list_rows.page_items(
             conn, list_id=list_id, sort_field=sort.field, descending=sort.descending, limit=page_size, offset=offset
         )
-        entries = [
-            PageEntry(
-                media_type=entry.title.media_type,
-                media_id=entry.title.id,
-                comment=entry.comment,
-                object_id=entry.object_id,
-                title=entry.title,
-            )
-            for entry in rows
-        ]
     poster_path, backdrop_path = row.first_poster_path, row.first_backdrop_path
     owner = users.Account(
         id=info.account_id,

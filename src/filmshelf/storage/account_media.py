@@ -19,7 +19,7 @@ from filmshelf.storage.catalog import has_genre
 from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.lists import first_item_column
 from filmshelf.storage.records import AccountEntry, Signal, Title, decode_ints
-from filmshelf.storage.tables import favorites, lists, ratings, titles, watchlist
+from filmshelf.storage.tables import TITLE_COLUMNS, favorites, lists, ratings, titles, watchlist
 from filmshelf.storage.upsert import insert_or_ignore
 
 Kind = Literal["favorite", "watchlist", "rated"]
@@ -125,7 +125,7 @@ async def page_entries(
     prepared = _PAGES.get((kind, sort_key, descending))
     if prepared is None:
         table = _TABLES[kind]
-        columns: list[Any] = [titles, table.c.created_at.label("entry_created_at")]
+        columns: list[Any] = [*TITLE_COLUMNS, table.c.created_at.label("entry_created_at")]
         if kind == "rated":
             columns.append(table.c.value.label("rating"))
         prepared = _PAGES[(kind, sort_key, descending)] = Prepared(
@@ -238,7 +238,7 @@ async def candidate_rows(
     if not genre_ids:
         return []
     stmt = (
-        select(titles)
+        select(*TITLE_COLUMNS)
         .where(titles.c.media_type == media_type, or_(*(has_genre(g) for g in genre_ids)))
         .where(*_not_owned(account_id, media_type))
         .order_by(*_POPULAR_ORDER)
@@ -253,7 +253,7 @@ async def popular_rows(
     """(total, one page) of the titles of `media_type` the account has not marked, most popular first."""
     where = [titles.c.media_type == media_type, *_not_owned(account_id, media_type)]
     total = int(await conn.scalar(select(func.count()).select_from(titles).where(*where)) or 0)
-    stmt = select(titles).where(*where).order_by(*_POPULAR_ORDER).offset(offset).limit(limit)
+    stmt = select(*TITLE_COLUMNS).where(*where).order_by(*_POPULAR_ORDER).offset(offset).limit(limit)
     return total, [Title.from_row(row) for row in await conn.rows(stmt)]
 
 

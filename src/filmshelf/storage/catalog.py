@@ -36,6 +36,7 @@ from sqlalchemy.schema import CreateIndex, DropIndex
 from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.records import Title
 from filmshelf.storage.tables import (
+    TITLE_COLUMNS,
     favorites,
     list_items,
     lists,
@@ -54,7 +55,7 @@ MediaKey = tuple[str, int]
 
 async def get_title(conn: Conn, media_type: str, media_id: int) -> Title | None:
     """One title, or None."""
-    stmt = select(titles).where(titles.c.media_type == media_type, titles.c.id == media_id)
+    stmt = select(*TITLE_COLUMNS).where(titles.c.media_type == media_type, titles.c.id == media_id)
     row = await conn.row(stmt)
     return None if row is None else Title.from_row(row)
 
@@ -68,7 +69,7 @@ async def get_titles(conn: Conn, keys: Iterable[MediaKey]) -> dict[MediaKey, Tit
         # Chunks keep the statement under SQLite's bound-parameter limit.
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            stmt = select(titles).where(and_(titles.c.media_type == media_type, titles.c.id.in_(chunk)))
+            stmt = select(*TITLE_COLUMNS).where(and_(titles.c.media_type == media_type, titles.c.id.in_(chunk)))
             for row in await conn.rows(stmt):
                 found[(row.media_type, row.id)] = Title.from_row(row)
     return found
@@ -437,7 +438,7 @@ async def replace_external_ids(conn: Conn, media_type: str, media_id: int, pairs
 async def titles_by_external_id(conn: Conn, *, source: str, value: str) -> list[Title]:
     """Titles that carry the external id `value` from `source`, movies first, then by id."""
     stmt = (
-        select(titles)
+        select(*TITLE_COLUMNS)
         .join(
             title_external_ids,
             and_(title_external_ids.c.media_type == titles.c.media_type, title_external_ids.c.id == titles.c.id),
@@ -879,7 +880,7 @@ def _page_statement(shape: FilterShape, order: TitleOrder, first: bool) -> Prepa
             page = select(merged).order_by(*_order_by(merged.c, order)).offset(offset).limit(limit).subquery("page")
         # The page's 20 keys, then their rows.
         return (
-            select(titles)
+            select(*TITLE_COLUMNS)
             .join(page, and_(titles.c.media_type == page.c.media_type, titles.c.id == page.c.id))
             .order_by(*_order_by(page.c, order))
         )
@@ -1044,7 +1045,7 @@ async def search_titles(
     if offset >= total:
         return [], total
     stmt = (
-        select(titles)
+        select(*TITLE_COLUMNS)
         .where(*conditions)
         .order_by(titles.c.popularity.desc(), titles.c.id, titles.c.media_type)
         .offset(offset)
@@ -1063,7 +1064,7 @@ async def titles_sharing_genres(
     if not genre_ids:
         return []
     stmt = (
-        select(titles)
+        select(*TITLE_COLUMNS)
         .where(titles.c.media_type == media_type, titles.c.id != exclude_id, titles.c.adult == false())
         .where(or_(*(has_genre(g) for g in genre_ids)))
         .order_by(titles.c.popularity.desc(), titles.c.id.desc())

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.records import AccountEntry, Title
-from filmshelf.storage.tables import apps, guest_ratings, guest_sessions, titles
+from filmshelf.storage.tables import TITLE_COLUMNS, apps, guest_ratings, guest_sessions, titles
 from filmshelf.storage.upsert import insert_or_ignore
 
 
@@ -131,7 +131,11 @@ def _page_statement(descending: bool) -> Prepared:
         else [guest_ratings.c.created_at, guest_ratings.c.media_id]
     )
     return Prepared(
-        select(titles, guest_ratings.c.created_at.label("entry_created_at"), guest_ratings.c.value.label("rating"))
+        select(
+            *TITLE_COLUMNS,
+            guest_ratings.c.created_at.label("entry_created_at"),
+            guest_ratings.c.value.label("rating"),
+        )
         .select_from(_joined())
         .where(
             guest_ratings.c.session_hash == bindparam("p_hash"),

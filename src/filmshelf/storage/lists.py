@@ -32,7 +32,7 @@ from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn, Prepared
 from filmshelf.storage.records import ListEntry, Title
-from filmshelf.storage.tables import accounts, list_items, lists, titles
+from filmshelf.storage.tables import TITLE_COLUMNS, accounts, list_items, lists, titles
 
 MediaKey = tuple[str, int]
 
@@ -186,7 +186,7 @@ async def page_items(
     if prepared is None:
         prepared = _PAGE_STATEMENTS[(sort_field, descending)] = Prepared(_page_statement(sort_field, descending))
     found = await conn.fetch(prepared, {"p_list_id": list_id, "p_limit": limit, "p_offset": offset})
-    return [ListEntry(title=Title.from_row(row), comment=row.comment, object_id=row.object_id) for row in found]
+    return [ListEntry(Title.from_row(row), row.comment, row.object_id) for row in found]
 
 
 _PAGE_STATEMENTS: dict[tuple[str, bool], Prepared] = {}
@@ -212,7 +212,7 @@ def _page_statement(sort_field: str, descending: bool) -> Any:
     )
     outer_keys = [page.c.sort_key, page.c.item_id]
     return (
-        select(titles, page.c.comment, page.c.object_id)
+        select(*TITLE_COLUMNS, page.c.comment, page.c.object_id)
         .join(page, and_(titles.c.media_type == page.c.media_type, titles.c.id == page.c.media_id))
         .order_by(*(key.desc() if descending else key.asc() for key in outer_keys))
     )

@@ -19,6 +19,8 @@ from sqlalchemy import (
     text,
 )
 
+from filmshelf.storage.records import Title
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -200,6 +202,10 @@ titles = Table(
         postgresql_where=text("activity_week > 0"),
     ),
 )
+
+# The `titles` columns a `records.Title` is built from, in its field order: what a page of titles
+# selects (the table's other columns, the vote and activity figures, are not read per page).
+TITLE_COLUMNS = tuple(titles.c[name] for name in Title.__struct_fields__)
 
 # The parts of a title that detail imports bring (credits, images, videos, keywords, external ids,
 # release dates, content ratings, alternative titles, translations, watch providers, aggregate
