@@ -55,28 +55,39 @@ def test_a_token_verified_before_still_expires() -> None:
 
 
 def test_a_verified_token_passes_no_other_audience_key_or_rule() -> None:
-    token = sign({"aud": "app-a", "jti": "x"}, KEYS, TokenKind.REQUEST)
-    assert verify(token, KEYS, TokenKind.REQUEST, now=0.0, audience="app-a", required=("jti",))["jti"] == "x"
+    token = sign({"aud": "app-a", "jti": "x"}, KEYS, TokenKind.ACCESS)
+    assert verify(token, KEYS, TokenKind.ACCESS, now=0.0, audience="app-a", required=("jti",))["jti"] == "x"
     with pytest.raises(TokenError, match="Invalid audience"):
-        verify(token, KEYS, TokenKind.REQUEST, now=0.0, audience="app-b", required=("jti",))
+        verify(token, KEYS, TokenKind.ACCESS, now=0.0, audience="app-b", required=("jti",))
     with pytest.raises(TokenError, match="Missing claim"):
-        verify(token, KEYS, TokenKind.REQUEST, now=0.0, audience="app-a", required=("jti", "exp"))
+        verify(token, KEYS, TokenKind.ACCESS, now=0.0, audience="app-a", required=("jti", "exp"))
     other_server = Keys.derive("another server's secret, also long enough for HS256")
     with pytest.raises(TokenError):
-        verify(token, other_server, TokenKind.REQUEST, now=0.0, audience="app-a", required=("jti",))
+        verify(token, other_server, TokenKind.ACCESS, now=0.0, audience="app-a", required=("jti",))
 
 
 def test_a_tampered_copy_of_a_verified_token_is_refused() -> None:
-    token = sign({"aud": "app", "scopes": ["api_read"]}, KEYS, TokenKind.APP)
-    verify(token, KEYS, TokenKind.APP, now=0.0)
+    token = sign({"aud": "app", "scopes": ["api_read"]}, KEYS, TokenKind.ACCESS)
+    verify(token, KEYS, TokenKind.ACCESS, now=0.0)
     head, payload, signature = token.split(".")
     forged_claims = sign({"aud": "app", "scopes": ["api_read", "api_write"]}, KEYS, TokenKind.ACCESS).split(".")[1]
     for forged in (f"{head}.{forged_claims}.{signature}", f"{head}.{payload}.{signature[:-2]}AA"):
         with pytest.raises(TokenError):
-            verify(forged, KEYS, TokenKind.APP, now=0.0)
+            verify(forged, KEYS, TokenKind.ACCESS, now=0.0)
 
 
 def test_callers_get_their_own_copy_of_the_claims() -> None:
     token = sign({"aud": "app", "jti": "y"}, KEYS, TokenKind.ACCESS)
     verify(token, KEYS, TokenKind.ACCESS, now=0.0)["aud"] = "changed"
     assert verify(token, KEYS, TokenKind.ACCESS, now=0.0)["aud"] == "app"
+
+
+def test_the_memo_stays_bounded_and_keeps_no_single_use_tokens() -> None:
+    from filmshelf.auth import tokens
+
+    for number in range(tokens._VERIFIED_MAX + 10):
+        verify(sign({"jti": str(number)}, KEYS, TokenKind.ACCESS), KEYS, TokenKind.ACCESS, now=0.0)
+    assert len(tokens._VERIFIED) <= tokens._VERIFIED_MAX
+    tokens._VERIFIED.clear()
+    verify(sign({"jti": "request"}, KEYS, TokenKind.REQUEST), KEYS, TokenKind.REQUEST, now=0.0)
+    assert not tokens._VERIFIED

@@ -139,25 +139,28 @@ def verify(
         raise TokenError("Invalid token")
     key = keys.for_kind(kind)
     memo_key = (token, key, audience, required)
-    claims = _VERIFIED.get(memo_key)
+    claims = _VERIFIED.get(memo_key) if kind is TokenKind.ACCESS else None
     if claims is None:
         claims = _decode(token, key, audience, required)
-        if len(_VERIFIED) >= _VERIFIED_MAX:
-            _VERIFIED.clear()  # simple and bounded; refilled by the next requests
-        _VERIFIED[memo_key] = claims
+        if kind is TokenKind.ACCESS:
+            if len(_VERIFIED) >= _VERIFIED_MAX:
+                _VERIFIED.clear()  # simple and bounded; refilled by the next requests
+            _VERIFIED[memo_key] = claims
     if check_times:
         _check_times(claims, now)
     return dict(claims)
 
 
-# Claims of tokens whose signature, algorithm, audience and required claims PyJWT has accepted,
-# by the exact token text and the key and rules it passed under. A token's text fixes its claims,
+# Claims of user access tokens whose signature, algorithm, audience and required claims PyJWT
+# has accepted, by the exact token text and the key and rules it passed under. Only access tokens:
+# a user sends one with every call, while a request token is read once or twice and app read
+# tokens have their own memory (`auth.apps.VerifiedAppTokens`). A token's text fixes its claims,
 # so this memo can never let a token pass that PyJWT would refuse; what can change (expiry against
 # the clock, whether the token is still live in the database) is checked on every call, by
 # `_check_times` here and by the callers. PyJWT's decode costs ~27 µs (a per-character alphabet
 # check of each segment), a tenth of a list-page call made with a user access token.
 _VERIFIED: dict[tuple[str, bytes, str | None, tuple[str, ...]], dict[str, Any]] = {}
-_VERIFIED_MAX = 8192
+_VERIFIED_MAX = 4096
 
 
 def _decode(token: str, key: bytes, audience: str | None, required: tuple[str, ...]) -> dict[str, Any]:
