@@ -172,10 +172,9 @@ async def _identify_app(
             if accept_dead_user_token:
                 return Caller(app=await _app_of_user_token(conn, services, token))
             user = await _user_from_token(conn, services, token)
-            user_app = await app_by_api_key(conn, user.api_key)
-            if user_app is None:
+            if user.app is None:
                 raise InvalidToken()
-            return Caller(app=user_app, user=user)
+            return Caller(app=user.app, user=user)
         try:
             app = await app_from_read_token(
                 conn, token, services.keys, now=services.clock.now(), cache=services.app_tokens
@@ -240,7 +239,7 @@ async def user_caller(request: AnyRequest, *, write: bool) -> Caller:
         user = await _user_from_token(conn, services, token)
         if write and not user.can_write:
             raise NoWritePermission(detail="No matching scope found.")
-        app = await app_by_api_key(conn, user.api_key)
+    app = user.app
     if app is None:
         raise InvalidToken()
     await _limit(services, app)

@@ -70,6 +70,9 @@ class UserPrincipal:
     app_id: int
     api_key: str
     scopes: tuple[str, ...]
+    # The token's app, read with the token; None when the app's owner is disabled (such an app
+    # serves nobody, as `auth.apps.app_by_api_key` says).
+    app: App | None = None
 
     @property
     def can_write(self) -> bool:
@@ -84,6 +87,16 @@ async def verify_access_token(conn: Conn, token: str, keys: Keys, *, now: float)
     if row is None or row.api_key != claims["aud"] or row.account_object_id != claims["sub"]:
         raise TokenError("Invalid token")
     scopes = claims.get("scopes")
+    app = None
+    if not row.app_owner_disabled:
+        app = App(
+            id=row.app_id,
+            api_key=row.api_key,
+            name=row.app_name,
+            owner_id=row.app_owner_id,
+            owner_object_id=row.app_owner_object_id,
+            created_at=row.app_created_at,
+        )
     return UserPrincipal(
         jti=row.jti,
         account_id=row.account_id,
@@ -91,6 +104,7 @@ async def verify_access_token(conn: Conn, token: str, keys: Keys, *, now: float)
         app_id=row.app_id,
         api_key=row.api_key,
         scopes=tuple(scopes) if isinstance(scopes, list) else (),
+        app=app,
     )
 
 

@@ -133,6 +133,10 @@ async def live_access_token(conn: Conn, jti: str) -> Any | None:
     return rows[0] if rows else None
 
 
+_APP_OWNER = accounts.alias("app_owner")
+# The token, its account, and its app with the app's owner (so that a user call needs no second
+# statement for the app: one round trip less on PostgreSQL). `owner_disabled` is read, not
+# filtered on: a live token whose app's owner is disabled is refused as "no app", as before.
 _LIVE_ACCESS = Prepared(
     select(
         access_tokens.c.jti,
@@ -140,9 +144,15 @@ _LIVE_ACCESS = Prepared(
         access_tokens.c.app_id,
         accounts.c.object_id.label("account_object_id"),
         apps.c.api_key,
+        apps.c.name.label("app_name"),
+        apps.c.owner_id.label("app_owner_id"),
+        apps.c.created_at.label("app_created_at"),
+        _APP_OWNER.c.object_id.label("app_owner_object_id"),
+        _APP_OWNER.c.disabled.label("app_owner_disabled"),
     )
     .join(accounts, accounts.c.id == access_tokens.c.account_id)
     .join(apps, apps.c.id == access_tokens.c.app_id)
+    .join(_APP_OWNER, _APP_OWNER.c.id == apps.c.owner_id)
     .where(
         access_tokens.c.jti == bindparam("jti"),
         access_tokens.c.revoked_at.is_(None),

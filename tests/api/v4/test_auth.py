@@ -362,3 +362,32 @@ def test_password_change_revokes_tokens(server: LiveServer, app_creds: AppCreds,
         )
     )
     assert error(server.client.post("/4/auth/request_token", headers=bearer(access))) == (401, 35)
+
+
+def test_a_users_token_stops_working_while_its_apps_owner_is_disabled(
+    server: LiveServer, app_creds: AppCreds, alice: Any
+) -> None:
+    # The token's account (carol) is fine; the app she approved belongs to alice. The app is read
+    # with the token in one statement: a disabled owner must still end every call made through it.
+    from filmshelf.accounts import users
+
+    carol = server.create_user("carol")
+    token = server.sign_in(carol, app_creds)
+    lists_path = f"/4/account/{carol.object_id}/lists"
+    assert server.client.get(lists_path, headers=bearer(token)).status_code == 200
+    assert server.client.post("/4/list", headers=bearer(token), json={"name": "Before"}).status_code == 201
+
+    def set_alice(disabled: bool) -> None:
+        assert server.call(
+            users.set_disabled(server.services.db, account_id=alice.id, disabled=disabled, now=server.clock.now())
+        )
+
+    set_alice(True)
+    for refused in (
+        server.client.get(lists_path, headers=bearer(token)),
+        server.client.post("/4/list", headers=bearer(token), json={"name": "While"}),
+    ):
+        assert refused.status_code == 401, refused.text
+        assert refused.json() == {"success": False, "status_code": 35, "status_message": "Invalid token."}
+    set_alice(False)
+    assert server.client.get(lists_path, headers=bearer(token)).status_code == 200
