@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,12 @@ DEFAULT_DATA_DIR = "var"
 SQLITE_FILE_NAME = "filmshelf.sqlite3"
 DATABASE_URL_HELP = "use sqlite:///PATH (a file) or postgresql://USER@HOST:5432/DATABASE"
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
+# The query options of a PostgreSQL URL that reach the driver the same way both where filmshelf
+# connects (asyncpg reads the URL when a command checks the database; SQLAlchemy hands each option
+# to asyncpg as an argument when it serves). Others (libpq's sslmode, dbname...) are read by only
+# one of the two, so they are refused by name rather than failing later with a traceback.
+POSTGRES_URL_OPTIONS = ("host", "port", "user", "password", "database", "passfile", "target_session_attrs")
+POSTGRES_URL_OPTIONS += ("krbsrvname", "gsslib")
 # Stored upstream answers are served for a day before the upstream is asked again.
 DEFAULT_UPSTREAM_TTL = 86_400.0
 UPSTREAM_MODES = ("online", "offline")
@@ -194,32 +201,7 @@ class Settings:
         because a new one would sign tokens that the running server refuses.
         """
         env = dict(os.environ if environ is None else environ)
-        location = database_from_env(env)
-        limit = _number(env, "FILMSHELF_RATE_LIMIT", 50, minimum=0, maximum=1_000_000)
-        values = {
-            "database_url": location.url,
-            "public_url": check_public_url(
-                (env.get("FILMSHELF_PUBLIC_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/")
-            ),
-            "data_dir": location.data_dir,
-            "redis_url": env.get("FILMSHELF_REDIS_URL") or None,
-            "rate_limit_per_second": limit,
-            "rate_limit_burst": _number(env, "FILMSHELF_RATE_LIMIT_BURST", limit * 2, minimum=0, maximum=2_000_000),
-            "log_requests": _flag(env, "FILMSHELF_ACCESS_LOG"),
-            "signup_open": _signup(env.get("FILMSHELF_SIGNUP", "closed")),
-            "header_timeout": _number(env, "FILMSHELF_HEADER_TIMEOUT", 10.0, minimum=0.1, maximum=3600.0),
-            "body_timeout": _number(env, "FILMSHELF_BODY_TIMEOUT", 30.0, minimum=0.1, maximum=3600.0),
-            "keep_alive_timeout": _number(env, "FILMSHELF_KEEP_ALIVE_TIMEOUT", 5.0, minimum=0.1, maximum=3600.0),
-            "max_connections": _number(env, "FILMSHELF_MAX_CONNECTIONS", 1000, minimum=1, maximum=1_000_000),
-            "upstream_url": (env.get("FILMSHELF_UPSTREAM_URL") or "").strip().rstrip("/") or None,
-            "upstream_token": (env.get("FILMSHELF_UPSTREAM_TOKEN") or "").strip() or None,
-            "upstream_ttl": _seconds(env.get("FILMSHELF_UPSTREAM_TTL"), DEFAULT_UPSTREAM_TTL, "FILMSHELF_UPSTREAM_TTL"),
-            "upstream_mode": (env.get("FILMSHELF_UPSTREAM_MODE") or "online").strip().lower(),
-            "upstream_prefer": (env.get("FILMSHELF_UPSTREAM_PREFER") or "local").strip().lower(),
-            "stats_refresh_seconds": _number(
-                env, "FILMSHELF_STATS_REFRESH_SECONDS", 60.0, minimum=0.0, maximum=86_400.0
-            ),
-        }
+        location, values = _values_from_env(env)
         # Last: nothing is created on disk while another value could still be refused.
         given_secret = env.get("FILMSHELF_SECRET_KEY")
         if given_secret:
@@ -230,6 +212,51 @@ class Settings:
             return settings
         secret = load_or_create_secret(location.data_dir) if create else load_secret(location.data_dir)
         return cls(secret_key=secret, **values)  # type: ignore[arg-type]
+
+
+    @classmethod
+    def check_env(cls, environ: Mapping[str, str] | None = None) -> None:
+        """Check every FILMSHELF_* variable as `from_env(create=True)` would, creating nothing.
+
+        `serve` and `db upgrade` call this first, so that a mistake found later (a missing
+        database) is reported before the data folder and its secret are written.
+        """
+        env = dict(os.environ if environ is None else environ)
+        location, values = _values_from_env(env)
+        secret = env.get("FILMSHELF_SECRET_KEY") or "x" * MIN_SECRET_BYTES  # a stored or new one will do
+        cls(secret_key=secret, **values)  # type: ignore[arg-type]
+        check_private_dir(location.data_dir)
+
+
+def _values_from_env(env: Mapping[str, str]) -> tuple[DatabaseLocation, dict[str, object]]:
+    """The database and every setting but the secret, each checked (`Settings.from_env`)."""
+    location = database_from_env(env)
+    limit = _number(env, "FILMSHELF_RATE_LIMIT", 50, minimum=0, maximum=1_000_000)
+    values = {
+        "database_url": location.url,
+        "public_url": check_public_url(
+            (env.get("FILMSHELF_PUBLIC_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/")
+        ),
+        "data_dir": location.data_dir,
+        "redis_url": env.get("FILMSHELF_REDIS_URL") or None,
+        "rate_limit_per_second": limit,
+        "rate_limit_burst": _number(env, "FILMSHELF_RATE_LIMIT_BURST", limit * 2, minimum=0, maximum=2_000_000),
+        "log_requests": _flag(env, "FILMSHELF_ACCESS_LOG"),
+        "signup_open": _signup(env.get("FILMSHELF_SIGNUP", "closed")),
+        "header_timeout": _number(env, "FILMSHELF_HEADER_TIMEOUT", 10.0, minimum=0.1, maximum=3600.0),
+        "body_timeout": _number(env, "FILMSHELF_BODY_TIMEOUT", 30.0, minimum=0.1, maximum=3600.0),
+        "keep_alive_timeout": _number(env, "FILMSHELF_KEEP_ALIVE_TIMEOUT", 5.0, minimum=0.1, maximum=3600.0),
+        "max_connections": _number(env, "FILMSHELF_MAX_CONNECTIONS", 1000, minimum=1, maximum=1_000_000),
+        "upstream_url": (env.get("FILMSHELF_UPSTREAM_URL") or "").strip().rstrip("/") or None,
+        "upstream_token": (env.get("FILMSHELF_UPSTREAM_TOKEN") or "").strip() or None,
+        "upstream_ttl": _seconds(env.get("FILMSHELF_UPSTREAM_TTL"), DEFAULT_UPSTREAM_TTL, "FILMSHELF_UPSTREAM_TTL"),
+        "upstream_mode": (env.get("FILMSHELF_UPSTREAM_MODE") or "online").strip().lower(),
+        "upstream_prefer": (env.get("FILMSHELF_UPSTREAM_PREFER") or "local").strip().lower(),
+        "stats_refresh_seconds": _number(
+            env, "FILMSHELF_STATS_REFRESH_SECONDS", 60.0, minimum=0.0, maximum=86_400.0
+        ),
+    }
+    return location, values
 
 
 def database_from_env(environ: Mapping[str, str] | None = None) -> DatabaseLocation:
@@ -243,25 +270,36 @@ def database_from_env(environ: Mapping[str, str] | None = None) -> DatabaseLocat
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password replaced by ***, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """The URL with any password replaced by ***, for messages (also for a URL that cannot be parsed)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        # Not a URL urllib can read (an unclosed IPv6 bracket...): hide whatever sits between
+        # `user:` and the last `@` of the part before the path.
+        return re.sub(r"^([^:/?#]*://[^:/?#@]*:)[^/?#]*@", r"\1***@", url)
+    if password is None:
         return url
     netloc = parts.netloc.rsplit("@", 1)
     user = netloc[0].split(":", 1)[0]
     return parts._replace(netloc=f"{user}:***@{netloc[1]}").geturl()
 
 
+def database_url_refused(url: str, why: str) -> SettingsError:
+    """The error for a FILMSHELF_DATABASE_URL that cannot be used: the URL (password hidden), why, what works."""
+    return SettingsError(f"FILMSHELF_DATABASE_URL={redact_url(url)!r} is not usable: {why}; {DATABASE_URL_HELP}")
+
+
 def check_database_url(url: str) -> str:
     """Return `url` if filmshelf can use it, else raise SettingsError saying why."""
 
     def refuse(why: str) -> SettingsError:
-        return SettingsError(f"FILMSHELF_DATABASE_URL={redact_url(url)!r} is not usable: {why}; {DATABASE_URL_HELP}")
+        return database_url_refused(url, why)
 
     try:
         parts = urlsplit(url)
     except ValueError as exc:
-        raise refuse(str(exc)) from None
+        raise refuse(f"it cannot be read as a URL ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
         if not url.startswith("sqlite:///"):
@@ -279,7 +317,17 @@ def check_database_url(url: str) -> str:
             raise refuse("the port is not a number from 1 to 65535") from None
         if port == 0:
             raise refuse("the port is not a number from 1 to 65535")
-        if not parts.hostname and "host" not in parse_qs(parts.query):
+        try:
+            options = parse_qs(parts.query, strict_parsing=True) if parts.query else {}
+        except ValueError as exc:
+            raise refuse(f"its query options cannot be read ({exc})") from None
+        unknown = sorted(set(options) - set(POSTGRES_URL_OPTIONS))
+        if unknown:
+            raise refuse(
+                f"filmshelf cannot pass the option {unknown[0]!r} to PostgreSQL "
+                f"(it understands {', '.join(POSTGRES_URL_OPTIONS)})"
+            )
+        if not parts.hostname and "host" not in options:
             raise refuse("it names no host")
         if not parts.path.strip("/"):
             raise refuse("it names no database (the part after the last /)")
@@ -331,8 +379,8 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off), got {env[name]!r}")
 
 
-def ensure_private_dir(path: Path) -> None:
-    """Create the data folder with mode 0700 whatever the umask; its parent must exist."""
+def check_private_dir(path: Path) -> None:
+    """SettingsError unless the data folder is there or `ensure_private_dir` could make it."""
     if path.is_dir():
         return
     if path.exists():
@@ -343,6 +391,13 @@ def ensure_private_dir(path: Path) -> None:
             f"the folder {parent} does not exist, so the data folder {path.absolute()} cannot be made in it: "
             "create it, or set FILMSHELF_DATA_DIR to a folder that exists"
         )
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create the data folder with mode 0700 whatever the umask; its parent must exist."""
+    if path.is_dir():
+        return
+    check_private_dir(path)
     try:
         path.mkdir(mode=0o700)
     except FileExistsError:

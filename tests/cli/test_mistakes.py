@@ -68,9 +68,17 @@ def test_help_shows_flags_as_flags(cli: Cli, command: list[str]) -> None:
 
 
 # --- configuration ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "url", ["mysql://root@localhost/films", "postgresql://postgres@127.0.0.1:99999/films", "sqlite://films.db"]
-)
+MALFORMED_DATABASE_URLS = ["mysql://root@localhost/films", "postgresql://postgres@127.0.0.1:99999/films"]
+MALFORMED_DATABASE_URLS += [
+    "sqlite://films.db",
+    "postgresql://postgres@[::1/films",  # urllib cannot split it (an unclosed IPv6 bracket)
+    "postgresql://postgres@127.0.0.1:5432/films?sslmode=bogus",  # an option only asyncpg's own URL reader takes
+    "postgresql://postgres@127.0.0.1:5432/films?sslmode",  # a query that is not name=value
+    "postgresql://postgres@127.0.0.1:5432/films?gsslib=bogus",  # a known option whose value asyncpg refuses
+]
+
+
+@pytest.mark.parametrize("url", MALFORMED_DATABASE_URLS)
 @pytest.mark.parametrize("command", [["users", "list"], ["db", "upgrade"], ["serve"]], ids=" ".join)
 def test_malformed_database_url(cli: Cli, url: str, command: list[str]) -> None:
     short_failure(cli(*command, FILMSHELF_DATABASE_URL=url), 2, "FILMSHELF_DATABASE_URL=", "use sqlite:///PATH")
@@ -115,9 +123,10 @@ def test_missing_folders(cli: Cli) -> None:
     missing = cli.folder / "no" / "such"
     result = cli("db", "upgrade", FILMSHELF_DATA_DIR=str(missing / "data"))
     short_failure(result, 2, f"the folder {missing} does not exist", "FILMSHELF_DATA_DIR")
-    result = cli("serve", FILMSHELF_DATABASE_URL=f"sqlite:///{missing}/films.sqlite3")
-    short_failure(result, 1, f"the folder {missing} for the SQLite database does not exist", "create it")
-    assert not (cli.folder / "no").exists()
+    for command in [["serve"], ["db", "upgrade"]]:
+        result = cli(*command, FILMSHELF_DATABASE_URL=f"sqlite:///{missing}/films.sqlite3")
+        short_failure(result, 1, f"the folder {missing} for the SQLite database does not exist", "create it")
+        assert list(cli.folder.iterdir()) == []  # refused before the data folder and its secret were written
 
 
 # --- a database that is not there ----------------------------------------------------------------------------
@@ -296,6 +305,10 @@ def test_a_postgresql_database_that_does_not_exist(cli: Cli, pg_server: str, com
     parts = urlsplit(pg_server)
     createdb = f"createdb -h {parts.hostname} -p {parts.port or 5432} -U {parts.username} {name}"
     short_failure(result, 1, f"has no database '{name}'", createdb)
+    assert list(cli.folder.iterdir()) == []  # refused before the data folder was made
+    result = cli(*command, FILMSHELF_DATABASE_URL=f"{pg_server}/{name}")
+    short_failure(result, 1, f"has no database '{name}'", createdb)
+    assert list(cli.folder.iterdir()) == []  # nor its secret written
 
 
 def test_an_unknown_postgresql_role(cli: Cli, pg_server: str) -> None:

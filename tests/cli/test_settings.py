@@ -41,6 +41,12 @@ def env(tmp_path: Path, **values: str) -> dict[str, str]:
         ("postgresql://postgres@/films", "names no host"),
         ("postgresql://postgres@127.0.0.1:5432", "names no database"),
         ("postgresql://postgres@127.0.0.1:5432/", "names no database"),
+        ("postgresql://postgres@[::1/films", "cannot be read as a URL (Invalid IPv6 URL)"),
+        ("postgresql://postgres@[::1]:5432x/films", "port"),
+        ("postgresql://postgres@127.0.0.1/films?sslmode=require", "cannot pass the option 'sslmode'"),
+        ("postgresql://postgres@127.0.0.1/films?dbname=other", "cannot pass the option 'dbname'"),
+        ("postgresql://postgres@127.0.0.1/films?host", "query options cannot be read (bad query field: 'host')"),
+        ("postgresql://postgres@127.0.0.1/films?port=5432&", "query options cannot be read"),
     ],
 )
 def test_malformed_database_urls_are_refused_with_the_reason(url: str, reason: str) -> None:
@@ -60,6 +66,8 @@ def test_malformed_database_urls_are_refused_with_the_reason(url: str, reason: s
         "postgres://user:pw@db.example.org/films",
         "postgresql+asyncpg://user@db/films",
         "postgresql:///films?host=/run/postgresql",
+        "postgresql://postgres@[::1]:5432/films",
+        "postgresql://postgres@db/films?target_session_attrs=read-write&passfile=/etc/filmshelf/pgpass",
     ],
 )
 def test_usable_database_urls_pass(url: str) -> None:
@@ -70,6 +78,9 @@ def test_a_password_in_the_url_never_reaches_a_message() -> None:
     with pytest.raises(SettingsError) as refused:
         check_database_url("postgresql://films:hunter2secret@db:99999/films")
     assert "hunter2secret" not in str(refused.value) and "films:***@db:99999" in str(refused.value)
+    with pytest.raises(SettingsError) as unreadable:
+        check_database_url("postgresql://films:hunter2secret@[::1/films")
+    assert "hunter2secret" not in str(unreadable.value) and "films:***@[::1/films" in str(unreadable.value)
     assert redact_url("postgresql://u@h/d") == "postgresql://u@h/d"
 
 

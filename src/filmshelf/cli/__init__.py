@@ -114,8 +114,8 @@ def serve(
             hint="set FILMSHELF_DATABASE_URL=postgresql://... or use --workers 1",
             code=USAGE,
         )
+    database_to_create()  # refused before the data folder and its secret are written
     settings = load_settings(create=True)
-    database_to_create()
     try:
         sock = serving.bind(host, port)  # before anything is printed: a busy port is the first thing said
     except serving.ServeProblem as exc:
@@ -249,9 +249,8 @@ def db_upgrade() -> None:
     """Create the database if needed and apply every pending migration."""
     from filmshelf.storage.migrate import upgrade
 
-    database_location()
+    location = database_to_create()  # refused before the data folder and its secret are written
     settings = load_settings(create=True)
-    location = database_to_create()
     upgrade(settings.database_url)
     console.print(f"database is up to date: {location.describe()}", soft_wrap=True, highlight=False)
 

@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from filmshelf.settings import DatabaseLocation, Settings, SettingsError, database_from_env
-from filmshelf.storage.preflight import DatabaseProblem, DatabaseState, inspect_database
+from filmshelf.settings import DatabaseLocation, Settings, SettingsError, database_from_env, database_url_refused
+from filmshelf.storage.preflight import DatabaseProblem, DatabaseState, DatabaseUrlProblem, inspect_database
 
 if TYPE_CHECKING:
     from filmshelf.storage.engine import Database
@@ -69,6 +69,14 @@ def load_settings(*, create: bool) -> Settings:
         fail(f"configuration: {exc}", code=USAGE)
 
 
+def check_settings() -> None:
+    """Check the whole configuration as `load_settings(create=True)` will read it, creating nothing."""
+    try:
+        Settings.check_env()
+    except SettingsError as exc:
+        fail(f"configuration: {exc}", code=USAGE)
+
+
 def database_location() -> DatabaseLocation:
     """The configured database, its URL checked."""
     try:
@@ -96,11 +104,17 @@ def existing_database() -> DatabaseLocation:
 
 
 def database_to_create() -> DatabaseLocation:
-    """The database for `serve` and `db upgrade`, which may create it (an SQLite file's folder must exist)."""
+    """The database for `serve` and `db upgrade`, which may create it.
+
+    Called before anything is written (the data folder, its secret), so that a refusal here leaves
+    nothing behind. An SQLite file's folder must exist, or be the data folder (made next).
+    """
+    check_settings()
     location = database_location()
     state = inspect(location)
     path = location.sqlite_path
-    if not state.exists and path is not None and not path.parent.is_dir():
+    in_data_dir = path is not None and path.parent == location.data_dir.absolute()
+    if not state.exists and path is not None and not path.parent.is_dir() and not in_data_dir:
         fail(
             f"the folder {path.parent} for the SQLite database does not exist",
             hint="create it, or fix the path in FILMSHELF_DATABASE_URL",
@@ -112,6 +126,8 @@ def inspect(location: DatabaseLocation) -> DatabaseState:
     """Look at the database; a problem becomes a clear failure."""
     try:
         return inspect_database(location.url)
+    except DatabaseUrlProblem as exc:
+        fail(f"configuration: {database_url_refused(location.url, str(exc))}", code=USAGE)
     except DatabaseProblem as exc:
         fail(str(exc))
 

@@ -24,6 +24,10 @@ class DatabaseProblem(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
+class DatabaseUrlProblem(DatabaseProblem):
+    """The driver cannot read the URL (a bad option value...); the message says what it objected to."""
+
+
 @dataclass(frozen=True, slots=True)
 class DatabaseState:
     """What a look at the database found."""
@@ -80,11 +84,17 @@ def _inspect_sqlite(path: Path) -> DatabaseState:
 async def _inspect_postgres(url: str, timeout: float) -> DatabaseState:
     import asyncpg
 
-    target = _Postgres.parse(url)
+    try:
+        target = _Postgres.parse(url)
+    except ValueError as exc:
+        raise DatabaseUrlProblem(str(exc)) from None
     server = f"PostgreSQL at {target.host}:{target.port}"
     dsn = "postgresql://" + url.split("://", 1)[1]
     try:
         conn = await asyncpg.connect(dsn, timeout=timeout)
+    except (asyncpg.ClientConfigurationError, ValueError) as exc:
+        # Raised while asyncpg reads the URL and its options, before it connects.
+        raise DatabaseUrlProblem(str(exc)) from None
     except asyncpg.InvalidCatalogNameError:
         raise DatabaseProblem(
             f"{server} has no database {target.database!r}. Create it with: "
