@@ -213,7 +213,6 @@ class Settings:
         secret = load_or_create_secret(location.data_dir) if create else load_secret(location.data_dir)
         return cls(secret_key=secret, **values)  # type: ignore[arg-type]
 
-
     @classmethod
     def check_env(cls, environ: Mapping[str, str] | None = None) -> None:
         """Check every FILMSHELF_* variable as `from_env(create=True)` would, creating nothing.
@@ -252,9 +251,7 @@ def _values_from_env(env: Mapping[str, str]) -> tuple[DatabaseLocation, dict[str
         "upstream_ttl": _seconds(env.get("FILMSHELF_UPSTREAM_TTL"), DEFAULT_UPSTREAM_TTL, "FILMSHELF_UPSTREAM_TTL"),
         "upstream_mode": (env.get("FILMSHELF_UPSTREAM_MODE") or "online").strip().lower(),
         "upstream_prefer": (env.get("FILMSHELF_UPSTREAM_PREFER") or "local").strip().lower(),
-        "stats_refresh_seconds": _number(
-            env, "FILMSHELF_STATS_REFRESH_SECONDS", 60.0, minimum=0.0, maximum=86_400.0
-        ),
+        "stats_refresh_seconds": _number(env, "FILMSHELF_STATS_REFRESH_SECONDS", 60.0, minimum=0.0, maximum=86_400.0),
     }
     return location, values
 
