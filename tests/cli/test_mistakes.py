@@ -323,3 +323,61 @@ def test_an_unreachable_postgresql_server(cli: Cli) -> None:
         port = sock.getsockname()[1]  # bound, never listening: connections are refused
         result = cli("users", "list", FILMSHELF_DATABASE_URL=f"postgresql://postgres@127.0.0.1:{port}/films")
     short_failure(result, 1, f"cannot reach PostgreSQL at 127.0.0.1:{port}", "is the server running")
+
+
+# --- files to write --------------------------------------------------------------------------------------------
+WRITING = {
+    "catalog export-answers": ["catalog", "export-answers"],
+    "data export": ["data", "export", "--user", "carol", "--format", "tmdb", "--output"],
+}
+
+
+@pytest.mark.parametrize("command", WRITING.values(), ids=WRITING.keys())
+def test_a_file_to_write_in_a_folder_that_is_not_there(upgraded: Cli, command: list[str]) -> None:
+    folder = upgraded.folder
+    what = "--output" if "--output" in command else "PATH"
+    (folder / "plain-file").write_text("not a folder\n")
+    before = sorted(folder.rglob("*"))
+    cases = {
+        folder / "no" / "such" / "x.gz": f"{what}: the folder {folder / 'no' / 'such'} does not exist",
+        folder / "plain-file" / "x.gz": f"{what}: {folder / 'plain-file'} is not a folder",
+        folder: f"{what}: {folder} is a folder",
+    }
+    for path, message in cases.items():
+        short_failure(upgraded(*command, str(path)), 2, message)
+    assert sorted(folder.rglob("*")) == before  # nothing written, no half file left
+
+
+def test_export_answers_that_cannot_be_written_leave_nothing(upgraded: Cli) -> None:
+    target = upgraded.folder / "answers.jsonl"
+    (upgraded.folder / ".answers.jsonl.partial").mkdir()  # where the file is written before its rename
+    short_failure(upgraded("catalog", "export-answers", str(target)), 1, f"cannot write {target}: Is a directory")
+    assert not target.exists()
+    (upgraded.folder / ".answers.jsonl.partial").rmdir()
+    result = upgraded("catalog", "export-answers", str(target))
+    assert result.exit_code == 0 and "exported 0 upstream answers" in result.stdout
+    assert target.read_bytes() == b"" and list(upgraded.folder.glob(".*partial")) == []
+
+
+def test_import_answers_says_what_is_wrong_with_a_damaged_gzip(upgraded: Cli) -> None:
+    folder = upgraded.folder
+    (folder / "header.jsonl.gz").write_bytes(b"\x1f\x8b" + b"not really gzip" * 10)
+    result = upgraded("catalog", "import-answers", str(folder / "header.jsonl.gz"))
+    assert result.exit_code == 1 and "imported 0 upstream answers" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and "Aborted" not in result.output, result.output
+    assert lines[0].startswith(f"error: {folder / 'header.jsonl.gz'} could not be read to the end: ")
+    assert "it is not a readable gzip file (" in lines[0] and "export-answers" in lines[1]
+    # Cut in the middle: the answers before the cut are kept, and the message says where reading stopped.
+    recordings = b"".join(
+        b'{"path": "/3/movie/%d", "query": "", "status": 404, "fetched_at": 1.0, "body": {"pad": "%s"}}\n'
+        % (9_000_000 + n, os.urandom(1500).hex().encode())
+        for n in range(200)
+    )
+    packed = gzip.compress(recordings)
+    (folder / "cut.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    result = upgraded("catalog", "import-answers", str(folder / "cut.jsonl.gz"), COLUMNS="200")
+    stored = int(result.stdout.split("imported ")[1].split(" ")[0])
+    assert result.exit_code == 1 and 0 < stored < 200, result.output
+    assert f"it cannot be read past line {stored} (Compressed file ended before" in result.stderr
+    assert f"the {stored} answers before the damage were stored" in result.stderr

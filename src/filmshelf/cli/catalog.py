@@ -19,7 +19,16 @@ from rich.progress import (
 )
 
 from filmshelf.catalog import importer
-from filmshelf.cli.common import USAGE, console, errors, existing_database, fail, load_settings, run_with_db
+from filmshelf.cli.common import (
+    USAGE,
+    check_output_file,
+    console,
+    errors,
+    existing_database,
+    fail,
+    load_settings,
+    run_with_db,
+)
 
 if TYPE_CHECKING:
     from filmshelf.storage.engine import Database
@@ -254,19 +263,23 @@ def fetch_command(
 
 @catalog_app.command("export-answers")
 def export_answers_command(
-    path: Annotated[Path, typer.Argument(help="File to write (JSON lines; gzip when it ends in .gz).", dir_okay=False)],
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="File to write (JSON lines; gzip when it ends in .gz).")],
 ) -> None:
     """Write the upstream answers stored in this database to a file (for offline replay in CI)."""
     from filmshelf.storage.migrate import upgrade
     from filmshelf.upstream.recordings import export_answers
 
+    check_output_file(path, what="PATH", example="answers.jsonl.gz")
     location = existing_database()
     upgrade(location.url)
 
     async def work(db: Database) -> int:
         return await export_answers(db, path)
 
-    count = run_with_db(location.url, work)
+    try:
+        count = run_with_db(location.url, work)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}", hint="nothing was written")
     console.print(f"exported {count} upstream answers to {path}", highlight=False, soft_wrap=True)
 
 
@@ -278,7 +291,7 @@ def import_answers_command(
 ) -> None:
     """Store the upstream answers of a file (then FILMSHELF_UPSTREAM_MODE=offline replays them)."""
     from filmshelf.storage.migrate import upgrade
-    from filmshelf.upstream.recordings import import_answers
+    from filmshelf.upstream.recordings import LoadCounts, import_answers
 
     location = existing_database()
     upgrade(location.url)
@@ -286,17 +299,23 @@ def import_answers_command(
     def on_bad_line(number: int, reason: str) -> None:
         errors.print(f"bad line {path}:{number}: {reason}", markup=False, highlight=False, soft_wrap=True)
 
-    async def work(db: Database) -> object:
+    async def work(db: Database) -> LoadCounts:
         return await import_answers(db, path, on_bad_line=on_bad_line)
 
     counts = run_with_db(location.url, work)
     console.print(
-        f"imported {counts.stored} upstream answers ({counts.titles} catalog titles written), "  # type: ignore[attr-defined]
-        f"skipped {counts.skipped} bad lines",  # type: ignore[attr-defined]
+        f"imported {counts.stored} upstream answers ({counts.titles} catalog titles written), "
+        f"skipped {counts.skipped} bad lines",
         highlight=False,
         soft_wrap=True,
     )
-    if counts.skipped and not counts.stored:  # type: ignore[attr-defined]
+    if counts.unreadable:
+        kept = f"the {counts.stored} answers before the damage were stored; " if counts.stored else ""
+        fail(
+            f"{path} could not be read to the end: {counts.unreadable}",
+            hint=f"{kept}give a file written by `filmshelf catalog export-answers` (export it again)",
+        )
+    if counts.skipped and not counts.stored:
         raise typer.Exit(1)
 
 

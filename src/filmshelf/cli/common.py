@@ -9,7 +9,9 @@ existing one and says where it looked when there is none.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
@@ -59,6 +61,31 @@ class FriendlyGroup(TyperGroup):
             # An option value out of range or of the wrong type: one line, not click's usage block.
             where = exc.ctx.command_path if exc.ctx is not None else "filmshelf"
             fail(exc.format_message(), hint=f"see `{where} --help`", code=USAGE)
+
+
+def check_output_file(path: Path, *, what: str, example: str) -> None:
+    """Refuse (exit 2) a file to write that cannot be: a folder, or in a folder that is missing or not writable.
+
+    `what` names the argument in the message (`--output`, `PATH`); `example` is a file name that would do.
+    Checked before any work, so the mistake is said at once; a failure while writing is the caller's.
+    """
+    folder = path.absolute().parent
+    if path.is_dir():
+        fail(f"{what}: {path} is a folder", hint=f"name the file to write, e.g. {path / example}", code=USAGE)
+    if not folder.exists():
+        fail(
+            f"{what}: the folder {folder} does not exist",
+            hint="create it first, or name a file in a folder that exists",
+            code=USAGE,
+        )
+    if not folder.is_dir():
+        fail(f"{what}: {folder} is not a folder", hint="name a file in a folder that exists", code=USAGE)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(
+            f"{what}: cannot write into the folder {folder} (permission denied)",
+            hint="name a file in a folder you can write to",
+            code=USAGE,
+        )
 
 
 def load_settings(*, create: bool) -> Settings:

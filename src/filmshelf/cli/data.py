@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
-from filmshelf.cli.common import USAGE, console, errors, existing_database, fail, run_with_db
+from filmshelf.cli.common import USAGE, check_output_file, console, errors, existing_database, fail, run_with_db
 
 if TYPE_CHECKING:
     from filmshelf.accounts.users import Account
@@ -149,10 +149,7 @@ def export_command(
         fail(
             f"--format: {format_name!r} is not one of {', '.join(FORMATS)}", hint="e.g. --format letterboxd", code=USAGE
         )
-    if output.is_dir():
-        fail(f"--output: {output} is a folder", hint="name the zip file to write, e.g. --output export.zip", code=USAGE)
-    if not output.parent.is_dir():
-        fail(f"--output: the folder {output.parent} does not exist", hint="create it first", code=USAGE)
+    check_output_file(output, what="--output", example=f"{format_name}-export.zip")
     location = existing_database()
 
     async def work(db: Database) -> tuple[bytes, list[str]]:

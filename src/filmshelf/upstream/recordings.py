@@ -11,6 +11,8 @@ catalog row), so a recording cannot smuggle in anything a live upstream could no
 from __future__ import annotations
 
 import gzip
+import os
+import zlib
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -49,6 +51,8 @@ class LoadCounts:
     stored: int = 0
     titles: int = 0
     skipped: int = 0
+    # Why the file could not be read to its end (a damaged gzip stream), or None.
+    unreadable: str | None = None
 
 
 def _compact(body: bytes) -> bytes:
@@ -57,25 +61,34 @@ def _compact(body: bytes) -> bytes:
 
 
 async def export_answers(db: Database, path: Path) -> int:
-    """Write every stored answer to `path`; return how many."""
+    """Write every stored answer to `path`; return how many.
+
+    The file is written beside `path` and renamed at the end: a failure leaves no half file.
+    """
     written = 0
-    with ExitStack() as stack:
-        raw = stack.enter_context(path.open("wb"))
-        out: gzip.GzipFile | BinaryIO = (
-            stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb")) if path.name.endswith(".gz") else raw
-        )
-        async with db.read() as conn:
-            async for answer in store.all_answers(conn):
-                line = Recording(
-                    path=answer.path,
-                    query=answer.query,
-                    status=answer.status,
-                    fetched_at=answer.fetched_at,
-                    body=msgspec.Raw(_compact(answer.body)),
-                    etag=answer.etag,
-                )
-                out.write(_encoder.encode(line) + b"\n")
-                written += 1
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with ExitStack() as stack:
+            raw = stack.enter_context(partial.open("wb"))
+            out: gzip.GzipFile | BinaryIO = (
+                stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb")) if path.name.endswith(".gz") else raw
+            )
+            async with db.read() as conn:
+                async for answer in store.all_answers(conn):
+                    line = Recording(
+                        path=answer.path,
+                        query=answer.query,
+                        status=answer.status,
+                        fetched_at=answer.fetched_at,
+                        body=msgspec.Raw(_compact(answer.body)),
+                        etag=answer.etag,
+                    )
+                    out.write(_encoder.encode(line) + b"\n")
+                    written += 1
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return written
 
 
@@ -106,7 +119,25 @@ async def import_answers(db: Database, path: Path, *, on_bad_line: Callable[[int
         magic = raw.read(2)
         raw.seek(0)
         source: gzip.GzipFile | BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if magic == _GZIP_MAGIC else raw
-        for number, line in enumerate(source, start=1):
+        lines = iter(source)
+        number = 0
+        while True:
+            try:
+                line = next(lines, None)
+            except (OSError, EOFError, zlib.error) as exc:
+                # The answers before the damage are stored; the caller says the file is damaged.
+                why = str(exc) or type(exc).__name__
+                gzipped = magic == _GZIP_MAGIC
+                start = (
+                    "it is not a readable gzip file"
+                    if gzipped and number == 0
+                    else f"it cannot be read past line {number}"
+                )
+                counts.unreadable = f"{start} ({why})"
+                break
+            if line is None:
+                break
+            number += 1
             if not line.strip():
                 continue
             try:
