@@ -14,12 +14,16 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import typer
+from typer.core import TyperGroup
 from typer.testing import Result
 
 from filmshelf import __version__
+from filmshelf.cli import app
 from tests.cli.support import Cli
 
 
@@ -46,24 +50,46 @@ def test_version(cli: Cli) -> None:
     assert result.exit_code == 0 and result.stdout == f"filmshelf {__version__}\n"
 
 
-COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["users", "create"], ["users", "list"], ["apps", "create"]]
-COMMANDS += [["apps", "list"], ["catalog"], ["catalog", "import"]]
+def every_command() -> dict[str, Any]:
+    """Every command and group of `filmshelf` (the root is ""), from the Typer app itself."""
+    found: dict[str, Any] = {}
+
+    def walk(command: Any, path: list[str]) -> None:
+        found[" ".join(path)] = command
+        if isinstance(command, TyperGroup):
+            for name, sub in sorted(command.commands.items()):
+                walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "filmshelf")
-def test_help_shows_flags_as_flags(cli: Cli, command: list[str]) -> None:
-    text = cli(*command, "--help").stdout
-    # Typer's rich help showed `<bool>` after every flag, as if it took a value, and `--demo --no-demo`.
+COMMANDS = every_command()
+
+
+def test_the_help_test_sees_every_command() -> None:
+    assert {"", "serve", "db upgrade", "catalog fetch", "access list", "access revoke", "data export"} <= set(COMMANDS)
+    assert len(COMMANDS) > 25
+
+
+@pytest.mark.parametrize("name", COMMANDS, ids=lambda name: name or "filmshelf")
+def test_help_shows_flags_as_flags(cli: Cli, name: str) -> None:
+    text = cli(*name.split(), "--help", COLUMNS="200").stdout
+    # Typer's rich help showed `<bool>` after every flag, as if it took a value, and `--demo --no-demo`;
+    # an option without a metavar shows its Python type (`--user <str>`, `--concurrency <int range>`).
     assert "<bool>" not in text and "--no-" not in text, text
     options = [line.strip() for line in text.splitlines() if line.strip().startswith("--")]
     assert options and not any(re.search(r"<[A-Za-z]", line) for line in options), options
-    flags = {"serve": ["--demo"], "apps create": ["--json"], "users create": ["--password-stdin"]}
-    flags |= {"catalog import": ["--sample"], "": ["--version"]}
-    for flag in ["--help", *flags.get(" ".join(command), [])]:
-        line = next(line for line in text.splitlines() if line.strip().startswith(flag))
-        after = line.strip()[len(flag) :]
+    flags = [opt for param in COMMANDS[name].params if getattr(param, "is_flag", False) for opt in param.opts]
+    assert name not in {"", "serve", "catalog import"} or flags, name  # --version, --demo, --sample...
+    for flag in {"--help", *flags}:
+        line = next(line for line in options if line.startswith(flag + " "))
+        after = line[len(flag) :]
         assert after.startswith("  ") and not after.strip().isupper(), line  # help text follows, no metavar
-    if command == ["serve"]:
+    # Arguments are named as in the usage line, in capitals, never by their Python name (`{targets}...`).
+    usage = text.splitlines()[0]
+    assert not re.search(r"[{\[][a-z_]+[}\]]", usage) and "...]..." not in usage and "...}..." not in usage, usage
+    if name == "serve":
         assert "--port PORT" in text and "1<=x<=65535" in text and "--workers N" in text
 
 

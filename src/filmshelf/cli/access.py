@@ -66,7 +66,7 @@ def _app_id(db: Any, key_or_id: str) -> Any:
 
 
 def users_passwd(
-    username: str,
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The account whose password changes.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -98,7 +98,7 @@ def users_passwd(
 
 
 def users_disable(
-    username: str,
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The account to disable (or enable).")],
     enable: Annotated[bool, typer.Option("--enable", help="Enable the account again instead.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -151,7 +151,7 @@ def _with_app(key_or_id: str, action: Any) -> Any:
 
 
 def apps_show(
-    app: Annotated[str, typer.Argument(help="The app's id or v3 API key.")],
+    app: Annotated[str, typer.Argument(metavar="APP", help="The app's id or v3 API key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Show an app: owner, API key and read access token (none once revoked)."""
@@ -170,7 +170,7 @@ def apps_show(
 
 
 def apps_revoke(
-    app: Annotated[str, typer.Argument(help="The app's id or v3 API key.")],
+    app: Annotated[str, typer.Argument(metavar="APP", help="The app's id or v3 API key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Revoke an app: its key, read token, user access tokens and v3 sessions stop working."""
@@ -185,7 +185,7 @@ def apps_revoke(
 
 
 def apps_delete(
-    app: Annotated[str, typer.Argument(help="The app's id or v3 API key.")],
+    app: Annotated[str, typer.Argument(metavar="APP", help="The app's id or v3 API key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Delete an app and everything issued for it."""
@@ -201,7 +201,7 @@ def apps_delete(
 
 @access_app.command("list")
 def access_list(
-    username: Annotated[str, typer.Option("--user", help="Whose approved apps.")],
+    username: Annotated[str, typer.Option("--user", metavar="USERNAME", help="Whose approved apps.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array.")] = False,
 ) -> None:
     """The apps holding a live access token or v3 session of a user."""
@@ -239,8 +239,8 @@ def access_list(
 
 @access_app.command("revoke")
 def access_revoke(
-    username: Annotated[str, typer.Option("--user", help="Whose access to take back.")],
-    app: Annotated[str, typer.Option("--app", help="The app's id or v3 API key.")],
+    username: Annotated[str, typer.Option("--user", metavar="USERNAME", help="Whose access to take back.")],
+    app: Annotated[str, typer.Option("--app", metavar="APP", help="The app's id or v3 API key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """End every access token and v3 session a user gave an app."""

@@ -51,7 +51,7 @@ def import_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="PATH...",
+            metavar="PATH",
             help="TMDB daily ID export files (.json.gz) or files of /3/movie or /3/tv detail objects, "
             "one JSON object a line, gzip or not.",
             exists=True,
@@ -153,16 +153,22 @@ def fetch_command(
     targets: Annotated[
         list[str],
         typer.Argument(
+            metavar="TARGET",
             help="movie:ID, tv:ID, or a catalog path with its query (/3/movie/550/credits?language=en-US).",
             show_default=False,
         ),
     ],
     append_to_response: Annotated[
-        str | None, typer.Option(help="append_to_response for the movie:ID and tv:ID targets, e.g. credits,images.")
+        str | None,
+        typer.Option(
+            metavar="NAMES", help="append_to_response for the movie:ID and tv:ID targets, e.g. credits,images."
+        ),
     ] = None,
-    language: Annotated[str | None, typer.Option(help="language for the movie:ID and tv:ID targets.")] = None,
+    language: Annotated[
+        str | None, typer.Option(metavar="LANGUAGE", help="language for the movie:ID and tv:ID targets, e.g. en-US.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ask the upstream even for answers still fresh.")] = False,
-    concurrency: Annotated[int, typer.Option(help="Upstream calls at once.", min=1, max=16)] = 4,
+    concurrency: Annotated[int, typer.Option(metavar="N", help="Upstream calls at once.", min=1, max=16)] = 4,
 ) -> None:
     """Warm the upstream store: fetch catalog reads from FILMSHELF_UPSTREAM_URL ahead of time."""
     from urllib.parse import urlencode
@@ -286,7 +292,10 @@ def export_answers_command(
 @catalog_app.command("import-answers")
 def import_answers_command(
     path: Annotated[
-        Path, typer.Argument(help="A file written by export-answers.", exists=True, dir_okay=False, readable=True)
+        Path,
+        typer.Argument(
+            metavar="PATH", help="A file written by export-answers.", exists=True, dir_okay=False, readable=True
+        ),
     ],
 ) -> None:
     """Store the upstream answers of a file (then FILMSHELF_UPSTREAM_MODE=offline replays them)."""

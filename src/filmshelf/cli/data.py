@@ -76,7 +76,7 @@ def import_command(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            metavar="FILE...",
+            metavar="FILE",
             help="Letterboxd export zip or CSVs, IMDb ratings or list CSVs, Trakt export zip or JSON files, "
             "TMDB v4 list or account-page JSON. The format is recognised from each file's content.",
             exists=True,
