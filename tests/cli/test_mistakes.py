@@ -407,3 +407,15 @@ def test_import_answers_says_what_is_wrong_with_a_damaged_gzip(upgraded: Cli) ->
     assert result.exit_code == 1 and 0 < stored < 200, result.output
     assert f"it cannot be read past line {stored} (Compressed file ended before" in result.stderr
     assert f"the {stored} answers before the damage were stored" in result.stderr
+
+
+# --- users create ------------------------------------------------------------------------------------------------
+def test_users_create_help_says_the_username_rule_it_enforces(upgraded: Cli) -> None:
+    rule = "2 to 32 letters, digits, '_', '.' or '-'"
+    assert rule in upgraded("users", "create", "--help", COLUMNS="200").stdout
+    password = "a long enough password\n"
+    for name in ["a", "x" * 33, "no spaces"]:
+        short_failure(upgraded("users", "create", name, "--password-stdin", stdin=password), 1, f"usernames are {rule}")
+    for name in ["ab", "y" * 32]:
+        result = upgraded("users", "create", name, "--password-stdin", stdin=password)
+        assert result.exit_code == 0 and f"created {name}:" in result.stdout, result.output

@@ -21,7 +21,10 @@ from filmshelf.auth.tokens import new_object_id
 from filmshelf.storage import accounts as account_rows
 from filmshelf.storage.engine import Conn, Database
 
-USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,32}")
+USERNAME_MIN, USERNAME_MAX = 2, 32
+USERNAME = re.compile(rf"[A-Za-z0-9_.\-]{{{USERNAME_MIN},{USERNAME_MAX}}}")
+# The rule in words, for messages and help texts (the sign-up page says the same).
+USERNAME_RULE = f"{USERNAME_MIN} to {USERNAME_MAX} letters, digits, '_', '.' or '-'"
 
 # Failures allowed before each further failure locks the key; the lock doubles up to a cap.
 FREE_FAILURES = 5
@@ -101,7 +104,7 @@ async def create_account(
     `admin=None` makes the account an administrator only if it is the first one.
     """
     if not USERNAME.fullmatch(username):
-        raise UsernameRejected("usernames are 2-32 letters, digits, '_', '.' or '-'")
+        raise UsernameRejected(f"usernames are {USERNAME_RULE}")
     if len(name) > 128 or "\x00" in name:
         raise UsernameRejected("display names have at most 128 characters")
     passwords.check_policy(password)

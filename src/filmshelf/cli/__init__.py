@@ -18,6 +18,7 @@ import typer
 from rich.table import Table
 
 from filmshelf import __version__
+from filmshelf.accounts.users import USERNAME_RULE
 from filmshelf.cli.access import access_app
 from filmshelf.cli.access import register as register_access
 from filmshelf.cli.catalog import catalog_app
@@ -257,7 +258,7 @@ def db_upgrade() -> None:
 
 @users_app.command("create")
 def users_create(
-    username: Annotated[str, typer.Argument(metavar="USERNAME", help="Letters, digits, . _ - (3 to 32).")],
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help=f"{USERNAME_RULE[0].upper()}{USERNAME_RULE[1:]}.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
     name: Annotated[str, typer.Option(metavar="NAME", help="Display name.")] = "",
     admin: Annotated[bool, typer.Option("--admin", help="Make the account an administrator.")] = False,
