@@ -26,8 +26,8 @@ _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
 # connects (asyncpg reads the URL when a command checks the database; SQLAlchemy hands each option
 # to asyncpg as an argument when it serves). Others (libpq's sslmode, dbname...) are read by only
 # one of the two, so they are refused by name rather than failing later with a traceback.
-POSTGRES_URL_OPTIONS = ("host", "port", "user", "password", "database", "passfile", "target_session_attrs")
-POSTGRES_URL_OPTIONS += ("krbsrvname", "gsslib")
+POSTGRES_URL_OPTIONS: tuple[str, ...] = ("host", "port", "user", "password", "database", "passfile")
+POSTGRES_URL_OPTIONS += ("target_session_attrs", "krbsrvname", "gsslib")
 # Stored upstream answers are served for a day before the upstream is asked again.
 DEFAULT_UPSTREAM_TTL = 86_400.0
 UPSTREAM_MODES = ("online", "offline")

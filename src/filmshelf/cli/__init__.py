@@ -258,7 +258,9 @@ def db_upgrade() -> None:
 
 @users_app.command("create")
 def users_create(
-    username: Annotated[str, typer.Argument(metavar="USERNAME", help=f"{USERNAME_RULE[0].upper()}{USERNAME_RULE[1:]}.")],
+    username: Annotated[
+        str, typer.Argument(metavar="USERNAME", help=f"{USERNAME_RULE[0].upper()}{USERNAME_RULE[1:]}.")
+    ],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
     name: Annotated[str, typer.Option(metavar="NAME", help="Display name.")] = "",
     admin: Annotated[bool, typer.Option("--admin", help="Make the account an administrator.")] = False,
