@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from litestar.datastructures import ResponseHeader
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from filmshelf import wire
 from filmshelf.catalog import reference
 from filmshelf.errors import FilmshelfError
 from filmshelf.web.account_pages import AccountPages, SignUpPages
@@ -63,11 +63,6 @@ def page_router_options() -> dict[str, Any]:
     return {"exception_handlers": {FilmshelfError: page_error_handler}}
 
 
-def utc_date(timestamp: int) -> str:
-    """A Unix time as YYYY-MM-DD (UTC)."""
-    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
-
-
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     """Filters the templates use."""
-    engine.engine.filters["utc_date"] = utc_date
+    engine.engine.filters["utc_date"] = wire.utc_date
