@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import calendar
 import math
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given
@@ -87,3 +89,65 @@ def test_utc_date_is_the_day_of_the_time(timestamp: float) -> None:
     day = wire.utc_date(timestamp)
     assert day == wire.utc_text(timestamp)[:10]
     assert calendar.timegm(time.strptime(day, "%Y-%m-%d")) == math.floor(timestamp) // 86_400 * 86_400
+
+
+# --- pages: 20 results a page, at least one page --------------------------------------------------------------
+@pytest.mark.parametrize(("results", "pages"), [(0, 1), (1, 1), (20, 1), (21, 2), (40, 2), (41, 3), (10_000, 500)])
+def test_total_pages(results: int, pages: int) -> None:
+    assert wire.total_pages(results) == pages
+    assert wire.Page(page=1, total_results=results, rows=[]).total_pages == pages
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_total_pages_is_the_fewest_pages_that_hold_every_result(results: int) -> None:
+    pages = wire.total_pages(results)
+    assert pages >= 1 and pages * wire.PAGE_SIZE >= results
+    assert pages == 1 or (pages - 1) * wire.PAGE_SIZE < results
+
+
+@given(st.integers(min_value=1, max_value=wire.MAX_PAGE))
+def test_pages_follow_one_another_without_gap_or_overlap(page: int) -> None:
+    assert wire.offset_of(1) == 0
+    assert wire.offset_of(page + 1) - wire.offset_of(page) == wire.PAGE_SIZE
+    assert wire.total_pages(wire.offset_of(page) + 1) == page  # the first result of a page is on that page
+
+
+class _PageArithmetic(ast.NodeVisitor):
+    """Finds arithmetic on the page size or on a page number: what wire's helpers are for."""
+
+    def __init__(self) -> None:
+        self.found: set[int] = set()
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        names = {_name(node.left), _name(node.right)}
+        on_size = names & {"PAGE_SIZE", "page_size"} and not isinstance(node.op, ast.Add)
+        page_minus_one = (
+            isinstance(node.op, ast.Sub)
+            and _name(node.left) in {"page", "page_number"}
+            and isinstance(node.right, ast.Constant)
+        )
+        if on_size or page_minus_one:
+            self.found.add(node.lineno)
+        self.generic_visit(node)
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def test_page_counts_and_offsets_are_computed_in_wire_only() -> None:
+    source = Path(wire.__file__).parent
+    inline = {}
+    for path in sorted(source.rglob("*.py")):
+        if path.name == "wire.py":
+            continue
+        finder = _PageArithmetic()
+        finder.visit(ast.parse(path.read_text(), str(path)))
+        if finder.found:
+            inline[str(path.relative_to(source))] = sorted(finder.found)
+    # total_pages, offset_of and Page.total_pages say it once (issue 9 §2).
+    assert inline == {}

@@ -27,7 +27,7 @@ from filmshelf.web.common import (
     throttled,
     to_login,
 )
-from filmshelf.wire import PAGE_SIZE, parse_page, parse_path_id
+from filmshelf.wire import parse_page, parse_path_id
 
 SORT_LABELS = {
     "original_order.asc": "Order added (first to last)",
@@ -117,7 +117,6 @@ class ListsPages(Controller):
                     list_id=number,
                     account_id=account.id if account else None,
                     page=page_number,
-                    page_size=PAGE_SIZE,
                     sort_by=sort_by or None,
                 )
             except FilmshelfError:
@@ -131,14 +130,13 @@ class ListsPages(Controller):
                 results = await lookup.search(
                     conn, media_type=media_type, query=query, page=1, include_adult=False, year=None
                 )
-        total_pages = max(1, -(-found.info.item_count // PAGE_SIZE))
         return page(
             "list.html.j2",
             account=account,
             found=found,
             info=found.info,
             owner=owner,
-            total_pages=total_pages,
+            total_pages=found.total_pages,
             sort_labels=SORT_LABELS,
             share_url=f"{services.settings.public_url}/lists/{number}",
             q=query,
