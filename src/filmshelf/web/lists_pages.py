@@ -26,6 +26,7 @@ from filmshelf.web.common import (
     signed_in_account,
     throttled,
     to_login,
+    write_as,
 )
 from filmshelf.wire import parse_page, parse_path_id
 
@@ -77,7 +78,7 @@ class ListsPages(Controller):
             return to_login(request)
         form = await form_of(request)
         services = services_of(request)
-        async with services.db.write() as conn:
+        async with write_as(request, account) as conn:
             list_id = await service.create_list(
                 conn,
                 account_id=account.id,
@@ -154,7 +155,7 @@ class ListsPages(Controller):
         form = await form_of(request)
         number = rules.parse_list_id(list_id)
         services = services_of(request)
-        async with services.db.write() as conn:
+        async with write_as(request, account) as conn:
             await service.update_list(
                 conn,
                 list_id=number,
@@ -176,7 +177,7 @@ class ListsPages(Controller):
         if account is None:
             return to_login(request)
         number = rules.parse_list_id(list_id)
-        async with services_of(request).db.write() as conn:
+        async with write_as(request, account) as conn:
             await service.delete_list(conn, list_id=number, account_id=account.id)
         return see_other("/lists")
 
@@ -208,7 +209,7 @@ async def _items(request: AnyRequest, list_id: str, action: str) -> Response[Any
     item = service.ItemInput(media_type=media_type, media_id=media_id, comment=comment)
     services = services_of(request)
     operation = {"add": service.add_items, "remove": service.remove_items, "comment": service.update_items}[action]
-    async with services.db.write() as conn:
+    async with write_as(request, account) as conn:
         await operation(conn, list_id=number, account_id=account.id, items=[item], now=services.clock.now())
     back = form.get("back", "")
     suffix = back if back.startswith("?") and len(back) < 600 else ""

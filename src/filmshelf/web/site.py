@@ -13,9 +13,10 @@ from filmshelf.errors import FilmshelfError
 from filmshelf.web.account_pages import AccountPages, SignUpPages
 from filmshelf.web.admin_pages import AdminPages
 from filmshelf.web.apps_pages import AccessPages, MyAppsPages
-from filmshelf.web.common import page_error_handler
+from filmshelf.web.common import page_error_handler, signed_out_handler
 from filmshelf.web.docs_pages import DocsPages, StaticFiles
 from filmshelf.web.lists_pages import ListsPages
+from filmshelf.web.pages import SignedOutMeanwhile
 from filmshelf.web.titles_pages import SearchPage, TitlePages
 from filmshelf.web.transfer_pages import TransferPages
 
@@ -60,7 +61,7 @@ def page_headers() -> list[ResponseHeader]:
 
 def page_router_options() -> dict[str, Any]:
     """Router options for the pages: errors raised under a page render as HTML pages."""
-    return {"exception_handlers": {FilmshelfError: page_error_handler}}
+    return {"exception_handlers": {FilmshelfError: page_error_handler, SignedOutMeanwhile: signed_out_handler}}
 
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:
