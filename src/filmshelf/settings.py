@@ -11,6 +11,7 @@ import math
 import os
 import re
 import secrets
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 MIN_SECRET_BYTES = 32
 DEFAULT_DATA_DIR = "var"
 SQLITE_FILE_NAME = "filmshelf.sqlite3"
+SECRET_FILE_NAME = "secret_key"  # noqa: S105 (a file name, not a secret)
+# The data folder is its owner's alone (issue 9 §1.4), and so are the secrets kept in it.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_FILES = (SECRET_FILE_NAME, "demo.json")
 DATABASE_URL_HELP = "use sqlite:///PATH (a file) or postgresql://USER@HOST:5432/DATABASE"
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
 # The query options of a PostgreSQL URL that reach the driver the same way both where filmshelf
@@ -209,8 +215,14 @@ class Settings:
             if create:
                 # The data folder holds the default database and the demo password all the same.
                 ensure_private_dir(location.data_dir)
+            else:
+                tighten_data_dir(location.data_dir)
             return settings
-        secret = load_or_create_secret(location.data_dir) if create else load_secret(location.data_dir)
+        if create:
+            secret = load_or_create_secret(location.data_dir)
+        else:
+            secret = load_secret(location.data_dir)
+            tighten_data_dir(location.data_dir)
         return cls(secret_key=secret, **values)  # type: ignore[arg-type]
 
     @classmethod
@@ -377,7 +389,7 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 
 def check_private_dir(path: Path) -> None:
-    """SettingsError unless the data folder is there or `ensure_private_dir` could make it."""
+    """SettingsError unless the data folder is there or `ensure_private_dir` could make it (changes nothing)."""
     if path.is_dir():
         return
     if path.exists():
@@ -391,23 +403,73 @@ def check_private_dir(path: Path) -> None:
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create the data folder with mode 0700 whatever the umask; its parent must exist."""
+    """Make the data folder 0700 whatever the umask: create it (its parent must exist), or tighten it.
+
+    For commands that write filmshelf's files into the folder (the server, `db upgrade`, the demo
+    password): the folder is filmshelf's then, and one left 0755 by an older filmshelf, with a
+    0644 secret_key in it, ends 0700 and 0600 (issue 9 §1.4). A shared folder is never changed.
+    """
     if path.is_dir():
+        _tighten(path, own=True)
         return
     check_private_dir(path)
     try:
-        path.mkdir(mode=0o700)
+        path.mkdir(mode=PRIVATE_DIR_MODE)
     except FileExistsError:
-        return  # another process made it at the same moment
-    os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+        _tighten(path, own=True)  # another process made it at the same moment
+        return
+    os.chmod(path, PRIVATE_DIR_MODE)  # mkdir's mode is filtered by the umask
+
+
+def tighten_data_dir(path: Path) -> None:
+    """Leave an existing data folder 0700 and its secret_key and demo.json 0600, creating nothing.
+
+    For every other command: only a folder that is filmshelf's (it holds secret_key, demo.json or
+    the default database) is changed, and never a shared one. The SQLite files themselves are
+    tightened whenever they are opened (storage.files).
+    """
+    _tighten(path, own=False)
+
+
+def _tighten(path: Path, *, own: bool) -> None:
+    try:
+        folder = path.stat()
+    except OSError:
+        return  # absent: nothing to tighten, and nothing is created here
+    # The sticky bit marks a folder shared between users (/tmp): a data folder is never one.
+    if not stat.S_ISDIR(folder.st_mode) or folder.st_mode & stat.S_ISVTX:
+        return
+    private = [path / name for name in PRIVATE_FILES if _is_regular_file(path / name)]
+    if not own and not private and not _is_regular_file(path / SQLITE_FILE_NAME):
+        return
+    for file in private:
+        _chmod(file, PRIVATE_FILE_MODE)
+    if stat.S_IMODE(folder.st_mode) != PRIVATE_DIR_MODE:
+        _chmod(path, PRIVATE_DIR_MODE)
+
+
+def _is_regular_file(path: Path) -> bool:
+    """True for a file itself, False for a symbolic link (chmod would change what it points at)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        if stat.S_IMODE(path.stat().st_mode) != mode:
+            os.chmod(path, mode)
+    except (FileNotFoundError, PermissionError):
+        pass  # gone meanwhile, or not ours to change (a shared, read-only setup)
 
 
 def write_private_file(path: Path, text: str) -> None:
     """Write `text` to `path` atomically, the file ending mode 0600 whatever it was or the umask is."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     try:
-        os.fchmod(fd, 0o600)
+        os.fchmod(fd, PRIVATE_FILE_MODE)
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
             handle.flush()
@@ -420,7 +482,7 @@ def write_private_file(path: Path, text: str) -> None:
 
 def load_secret(data_dir: Path) -> str:
     """The secret stored in `data_dir`; SettingsError if there is none."""
-    path = data_dir / "secret_key"
+    path = data_dir / SECRET_FILE_NAME
     try:
         return path.read_text().strip()
     except FileNotFoundError:
@@ -450,17 +512,17 @@ def _signup(value: str) -> bool:
 
 def load_or_create_secret(data_dir: Path) -> str:
     """Return the secret stored in `data_dir`, generating it (mode 0600) on first use."""
-    path = data_dir / "secret_key"
+    path = data_dir / SECRET_FILE_NAME
+    ensure_private_dir(data_dir)  # also tightens a folder and a secret left looser by an older filmshelf
     if path.exists():
         return path.read_text().strip()
-    ensure_private_dir(data_dir)
     secret = secrets.token_urlsafe(48)
     # O_EXCL: two processes starting at once must not both write a secret.
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     except FileExistsError:
         return path.read_text().strip()
-    os.fchmod(fd, 0o600)
+    os.fchmod(fd, PRIVATE_FILE_MODE)
     with os.fdopen(fd, "w") as handle:
         handle.write(secret + "\n")
     return secret

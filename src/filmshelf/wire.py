@@ -65,11 +65,22 @@ def parse_path_id(raw: str) -> int:
 
 
 def utc_text(timestamp: float) -> str:
-    """TMDB's "2016-08-26 17:04:39 UTC" (v3 token expiry, v4 account list summaries)."""
+    """TMDB's "2016-08-26 17:04:39 UTC" (v3 token expiry, v4 account list summaries): the second it is in."""
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
 
 
+def utc_date(timestamp: float) -> str:
+    """ "2016-08-26", the UTC day the time is in (the pages, Letterboxd and IMDb exports)."""
+    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+
+
 def iso_millis(timestamp: float) -> str:
-    """ISO-8601 with milliseconds and Z (`account_rating.created_at`)."""
-    millis = round(timestamp * 1000) % 1000
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(timestamp))) + f".{millis:03d}Z"
+    """ISO-8601 UTC to the nearest millisecond, "2016-08-26T17:04:39.120Z" (v4 `account_rating.created_at`,
+    TMDB and Trakt exports).
+
+    `round(timestamp, 3)` rounds the float's exact value (half to even); the whole milliseconds
+    are then split with floor division, so .9996 carries into the next second (and day, and
+    year) and a time before 1970 keeps its fraction counting forward from the second below.
+    """
+    seconds, millis = divmod(round(round(timestamp, 3) * 1000), 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"

@@ -1,9 +1,11 @@
-"""The SQLite files end 0600 (database, -wal, -shm) and their new folder 0700, whatever the umask (issue 9 §1.4)."""
+"""Private files (issue 9 §1.4): the SQLite files end 0600 (database, -wal, -shm), the data folder 0700 and the
+secrets in it 0600, whatever the umask and whatever an older filmshelf left."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import stat
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from sqlalchemy import text
 from filmshelf.storage.engine import open_database
 from filmshelf.storage.files import make_private_sqlite_file, sqlite_file_path
 from filmshelf.storage.migrate import upgrade
+from tests.cli.support import Cli
 
 
 def mode(path: Path) -> int:
@@ -80,3 +83,91 @@ def test_demo_json_ends_0600_also_when_an_older_looser_file_is_rewritten(tmp_pat
         os.umask(old)
     assert mode(stale) == 0o600
     assert _remembered_password(settings) == "new password"
+
+
+# --- a data folder left looser by an older filmshelf (issue 9 §1.4) ----------------------------------------
+OPENING_COMMANDS = [["users", "list"], ["db", "upgrade"], ["serve", "--demo"]]
+
+
+@pytest.mark.parametrize("command", OPENING_COMMANDS, ids=" ".join)
+def test_an_older_0755_data_folder_and_0644_secret_key_are_tightened(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    from filmshelf import serving
+
+    served: list[socket.socket] = []
+
+    def run(settings: object, sock: socket.socket, **kwargs: object) -> None:
+        served.append(sock)
+        sock.close()
+
+    # `serve` goes as far as handing its bound socket to the server, which is not started here.
+    monkeypatch.setattr(serving, "bind", lambda host, port: socket.socket())
+    monkeypatch.setattr(serving, "run", run)
+    data = cli.folder / "data"
+    cli.use(FILMSHELF_DATA_DIR=str(data), COLUMNS="200")
+    assert cli("db", "upgrade").exit_code == 0
+    secret = data / "secret_key"
+    data.chmod(0o755)  # as an older filmshelf left them
+    secret.chmod(0o644)
+    result = cli(*command)
+    assert result.exit_code == 0, result.output
+    assert (mode(data), mode(secret)) == (0o700, 0o600)
+    assert len(served) == (command[0] == "serve")
+
+
+def test_an_older_0644_secret_key_is_tightened_when_settings_are_read(tmp_path: Path) -> None:
+    from filmshelf.settings import Settings
+
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o755)
+    secret = data / "secret_key"
+    secret.write_text("s" * 48 + "\n")
+    secret.chmod(0o644)
+    for create in (False, True):  # other commands, then the server and `db upgrade`
+        data.chmod(0o755)
+        secret.chmod(0o644)
+        settings = Settings.from_env({"FILMSHELF_DATA_DIR": str(data)}, create=create)
+        assert settings.secret_key == "s" * 48
+        assert (mode(data), mode(secret)) == (0o700, 0o600)
+
+
+def test_only_filmshelf_s_own_folder_is_tightened(cli: Cli) -> None:
+    # FILMSHELF_DATABASE_URL names a file in a folder of the user's: that folder is never changed, and a
+    # FILMSHELF_DATA_DIR that holds nothing of filmshelf's is left as it is by the commands that write nothing.
+    elsewhere = cli.folder / "elsewhere"
+    unused = cli.folder / "unused"
+    for folder in (elsewhere, unused):
+        folder.mkdir()
+        folder.chmod(0o755)
+    url = f"sqlite:///{elsewhere / 'films.sqlite3'}"
+    cli.use(FILMSHELF_DATABASE_URL=url, FILMSHELF_SECRET_KEY="s" * 40, FILMSHELF_DATA_DIR=str(cli.folder / "data"))
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("users", "list", FILMSHELF_DATA_DIR=str(unused)).exit_code == 0
+    assert cli("apps", "list", FILMSHELF_DATA_DIR=str(unused)).exit_code == 0
+    assert (mode(elsewhere), mode(elsewhere / "films.sqlite3"), mode(unused)) == (0o755, 0o600, 0o755)
+    assert mode(cli.folder / "data") == 0o700  # made by `db upgrade`, for the demo password
+
+
+def test_a_shared_folder_and_what_a_link_points_at_are_never_changed(tmp_path: Path) -> None:
+    from filmshelf.settings import ensure_private_dir, tighten_data_dir
+
+    shared = tmp_path / "shared"  # as /tmp: the sticky bit says several users keep files here
+    shared.mkdir()
+    shared.chmod(0o1777)
+    (shared / "secret_key").write_text("s" * 48)
+    (shared / "secret_key").chmod(0o644)
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o755)
+    target = tmp_path / "not-filmshelf's.txt"
+    target.write_text("")
+    target.chmod(0o644)
+    (data / "demo.json").symlink_to(target)
+    (data / "secret_key").write_text("s" * 48)
+    for tighten in (tighten_data_dir, ensure_private_dir):
+        tighten(shared)
+        tighten(data)
+        assert (mode(shared), mode(shared / "secret_key")) == (0o1777, 0o644)
+        assert (mode(data), mode(data / "secret_key"), mode(target)) == (0o700, 0o600, 0o644)

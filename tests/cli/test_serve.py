@@ -272,6 +272,16 @@ def test_the_public_url_follows_the_port(served: Served) -> None:
     assert f"(public URL {served.url})" in served.output()
 
 
+def test_the_public_url_follows_the_host(tmp_path: Path) -> None:
+    server = start(base_env(tmp_path), tmp_path, "--host", "localhost")
+    try:
+        servers = httpx.get(server.url + "/openapi.json", timeout=GIVE_UP).json()["servers"]
+        assert servers == [{"url": f"http://localhost:{server.port}"}]
+        assert f"(public URL http://localhost:{server.port})" in server.output()
+    finally:
+        server.stop()
+
+
 def test_a_configured_public_url_wins(tmp_path: Path) -> None:
     env = base_env(tmp_path) | {"FILMSHELF_PUBLIC_URL": "https://films.example.org"}
     server = start(env, tmp_path, "--host", "localhost")

@@ -84,6 +84,26 @@ def test_lists_made_in_the_browser_are_the_apis_lists(server: LiveServer, alice:
 
 
 @SQLITE_ONLY
+def test_the_list_page_counts_its_pages_as_the_api_does(server: LiveServer, alice: Any, app_creds: AppCreds) -> None:
+    api = bearer(server.sign_in(alice, app_creds))
+    found = [server.client.get("/3/discover/movie", headers=app_creds.headers, params={"page": n}) for n in (1, 2)]
+    ids = [movie["id"] for page in found for movie in page.json()["results"]][:21]
+    assert len(ids) == 21
+    created = server.client.post("/4/list", headers=api, json={"name": "Twenty-one", "public": True})
+    list_id = created.json()["id"]
+    for count, more in ((20, ids[:20]), (21, ids[20:])):
+        items = {"items": [{"media_type": "movie", "media_id": media_id} for media_id in more]}
+        assert server.client.post(f"/4/list/{list_id}/items", headers=api, json=items).status_code == 200
+        answer = server.client.get(f"/4/list/{list_id}", headers=api, params={"page": 1}).json()
+        shown = [server.client.get(f"/lists/{list_id}", params={"page": n}).text for n in (1, 2)]
+        pagers = [re.findall(r"<span>Page (\d+) of (\d+)</span>", text) for text in shown]
+        if count == 20:  # one page: no pager
+            assert answer["total_pages"] == 1 and pagers == [[], []]
+        else:
+            assert answer["total_pages"] == 2 and pagers == [[("1", "2")], [("2", "2")]]
+
+
+@SQLITE_ONLY
 def test_marks_and_ratings_from_title_pages(server: LiveServer, alice: Any, app_creds: AppCreds) -> None:
     token = server.sign_in(alice, app_creds)
     account = f"/4/account/{alice.object_id}"

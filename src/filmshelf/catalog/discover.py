@@ -38,7 +38,7 @@ from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage.catalog import TitleFilter, TitleOrder
 from filmshelf.storage.engine import Conn
 from filmshelf.storage.records import Title
-from filmshelf.wire import PAGE_SIZE, Page
+from filmshelf.wire import PAGE_SIZE, Page, offset_of
 
 NOW_PLAYING_DAYS = 42
 UPCOMING_DAYS = 42
@@ -387,7 +387,7 @@ async def read_page(
     page_titles: a selective filter is filtered first, then sorted).
     """
     counted = await (totals.counted(conn, wanted) if totals else catalog_rows.count_matches(conn, wanted))
-    offset = (page - 1) * PAGE_SIZE
+    offset = offset_of(page)
     rows = []
     if offset < counted.matches:
         rows = await catalog_rows.page_titles(conn, wanted, order, offset=offset, limit=PAGE_SIZE, counted=counted)

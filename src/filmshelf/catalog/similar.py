@@ -26,7 +26,7 @@ from filmshelf.catalog import parts
 from filmshelf.catalog.discover import TitlePage
 from filmshelf.storage import catalog as catalog_rows
 from filmshelf.storage.engine import Conn
-from filmshelf.wire import PAGE_SIZE, Page
+from filmshelf.wire import PAGE_SIZE, Page, offset_of
 
 CANDIDATES = 500
 KEYWORD_SHARE = 0.5
@@ -115,5 +115,5 @@ async def related_page(conn: Conn, row: Any, *, kind: str, page: int) -> TitlePa
     """One page (20) of `similar` or `recommendations` titles of a catalog row."""
     scores, candidates = await _scored(conn, row, with_fans=kind == "recommendations")
     ranked = rank(scores, {media_id: float(found.popularity) for media_id, found in candidates.items()})
-    start = (page - 1) * PAGE_SIZE
+    start = offset_of(page)
     return Page(page=page, rows=[candidates[i] for i in ranked[start : start + PAGE_SIZE]], total_results=len(ranked))

@@ -19,7 +19,14 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from filmshelf.settings import DatabaseLocation, Settings, SettingsError, database_from_env, database_url_refused
+from filmshelf.settings import (
+    DatabaseLocation,
+    Settings,
+    SettingsError,
+    database_from_env,
+    database_url_refused,
+    tighten_data_dir,
+)
 from filmshelf.storage.preflight import DatabaseProblem, DatabaseState, DatabaseUrlProblem, inspect_database
 
 if TYPE_CHECKING:
@@ -105,11 +112,17 @@ def check_settings() -> None:
 
 
 def database_location() -> DatabaseLocation:
-    """The configured database, its URL checked."""
+    """The configured database, its URL checked; the data folder, if it is filmshelf's, tightened.
+
+    Every command comes here first, so a data folder an older filmshelf left 0755 (and its 0644
+    secret_key) ends 0700 (and 0600) whichever command runs next (issue 9 §1.4).
+    """
     try:
-        return database_from_env()
+        location = database_from_env()
     except SettingsError as exc:
         fail(f"configuration: {exc}", code=USAGE)
+    tighten_data_dir(location.data_dir)
+    return location
 
 
 def existing_database() -> DatabaseLocation:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from filmshelf import wire
 from filmshelf.accounts import users
 from filmshelf.auth.tokens import new_object_id
 from filmshelf.errors import FilmshelfError, NoEditPermission, NotFound
@@ -109,6 +110,11 @@ class ListPage:
     poster_path: str | None
     backdrop_path: str | None
 
+    @property
+    def total_pages(self) -> int:
+        """Pages of the whole list (at least 1)."""
+        return wire.total_pages(self.info.item_count)
+
 
 @dataclass(frozen=True, slots=True)
 class ListChanges:
@@ -171,20 +177,23 @@ async def owned(conn: Conn, *, list_id: int, account_id: int) -> ListInfo:
     return ListInfo.from_row(row)
 
 
-async def read_page(
-    conn: Conn, *, list_id: int, account_id: int | None, page: int, page_size: int, sort_by: str | None
-) -> ListPage:
-    """One page of a list, in `sort_by` order or the list's saved order; only that page is read."""
+async def read_page(conn: Conn, *, list_id: int, account_id: int | None, page: int, sort_by: str | None) -> ListPage:
+    """One page (20 items) of a list, in `sort_by` order or the list's saved order; only that page is read."""
     row = await list_rows.readable_with_owner(conn, list_id=list_id, account_id=account_id)
     if row is None:
         raise NotFound()
     info = ListInfo.from_row(row)
     sort = rules.parse_sort_by(sort_by if sort_by is not None else info.sort_by)
-    offset = (page - 1) * page_size
+    offset = wire.offset_of(page)
     entries: list[ListEntry] = []
     if offset < info.item_count:
         entries = await list_rows.page_items(
-            conn, list_id=list_id, sort_field=sort.field, descending=sort.descending, limit=page_size, offset=offset
+            conn,
+            list_id=list_id,
+            sort_field=sort.field,
+            descending=sort.descending,
+            limit=wire.PAGE_SIZE,
+            offset=offset,
         )
     poster_path, backdrop_path = row.first_poster_path, row.first_backdrop_path
     owner = users.Account(

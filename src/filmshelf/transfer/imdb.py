@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from filmshelf import wire
 from filmshelf.transfer import scales
 from filmshelf.transfer.model import Bundle, Entry, ExportList, Item, ParseError, Rendered, TitleRef, UserData, at
-from filmshelf.transfer.text import Table, bounded, csv_rows, csv_text, day_of, day_text, year_of
+from filmshelf.transfer.text import Table, bounded, csv_rows, csv_text, day_of, year_of
 
 RATINGS_HEADER = [
     "Const", "Your Rating", "Date Rated", "Title", "Original Title", "URL", "Title Type", "IMDb Rating",
@@ -158,7 +159,7 @@ def _list_rows(items: list[Item], ratings: dict[tuple[str, int], Item]) -> list[
     rows = [LIST_HEADER]
     for position, item in enumerate(items, start=1):
         rated = ratings.get((item.title.media_type, item.title.id))
-        day = day_text(item.at)
+        day = wire.utc_date(item.at)
         values = {
             **_facts(item),
             "Position": str(position),
@@ -166,7 +167,7 @@ def _list_rows(items: list[Item], ratings: dict[tuple[str, int], Item]) -> list[
             "Modified": day,
             "Description": item.comment or "",
             "Your Rating": str(scales.to_ten(rated.rating)) if rated and rated.rating else "",
-            "Date Rated": day_text(rated.at) if rated else "",
+            "Date Rated": wire.utc_date(rated.at) if rated else "",
         }
         rows.append([values[column] for column in LIST_HEADER])
     return rows
@@ -186,15 +187,19 @@ def render(data: UserData) -> Rendered:
     """ratings.csv, watchlist.csv, favorites.csv and lists/NAME.csv in IMDb's columns."""
     out = Rendered()
     ratings = {(item.title.media_type, item.title.id): item for item in data.ratings}
-    rated = sorted(data.ratings, key=lambda item: (day_text(item.at), item.title.media_type, item.title.id))
+    rated = sorted(data.ratings, key=lambda item: (wire.utc_date(item.at), item.title.media_type, item.title.id))
     rows = [RATINGS_HEADER]
     for item in rated:
-        values = {**_facts(item), "Your Rating": str(scales.to_ten(item.rating or 1)), "Date Rated": day_text(item.at)}
+        values = {
+            **_facts(item),
+            "Your Rating": str(scales.to_ten(item.rating or 1)),
+            "Date Rated": wire.utc_date(item.at),
+        }
         rows.append([values[column] for column in RATINGS_HEADER])
     out.files["ratings.csv"] = csv_text(rows)
 
     def ordered(items: list[Item]) -> list[Item]:
-        return sorted(items, key=lambda item: (day_text(item.at), item.title.media_type, item.title.id))
+        return sorted(items, key=lambda item: (wire.utc_date(item.at), item.title.media_type, item.title.id))
 
     out.files["watchlist.csv"] = csv_text(_list_rows(ordered(data.watchlist), ratings))
     out.files["favorites.csv"] = csv_text(_list_rows(ordered(data.favorites), ratings))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from filmshelf import wire
 from filmshelf.transfer import scales
 from filmshelf.transfer.model import (
     WATCHED_LIST,
@@ -24,7 +25,7 @@ from filmshelf.transfer.model import (
     UserData,
     at,
 )
-from filmshelf.transfer.text import Table, bounded, csv_rows, csv_text, day_of, day_text, slug, year_of
+from filmshelf.transfer.text import Table, bounded, csv_rows, csv_text, day_of, slug, year_of
 
 MARKS_HEADER = ["Date", "Name", "Year", "Letterboxd URI"]
 RATINGS_HEADER = [*MARKS_HEADER, "Rating"]
@@ -138,11 +139,11 @@ def _movies(items: list[Item], what: str, notes: list[str]) -> list[Item]:
 
 
 def _ordered(items: list[Item]) -> list[Item]:
-    return sorted(items, key=lambda item: (day_text(item.at), item.title.id))
+    return sorted(items, key=lambda item: (wire.utc_date(item.at), item.title.id))
 
 
 def _row(item: Item) -> list[str]:
-    return [day_text(item.at), item.title.title, str(item.year or ""), tmdb_uri(item.title.id)]
+    return [wire.utc_date(item.at), item.title.title, str(item.year or ""), tmdb_uri(item.title.id)]
 
 
 def render(data: UserData) -> Rendered:
@@ -171,7 +172,7 @@ def render(data: UserData) -> Rendered:
         rows = [
             [LIST_BANNER],
             LIST_META_HEADER,
-            [day_text(found.created_at), found.name, "", "", found.description],
+            [wire.utc_date(found.created_at), found.name, "", "", found.description],
             [],
             LIST_ITEMS_HEADER,
         ]

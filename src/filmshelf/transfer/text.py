@@ -125,20 +125,6 @@ def moment_of(where: str, raw: object) -> float | None:
     return round(parsed.timestamp(), 3)
 
 
-def day_text(timestamp: float) -> str:
-    """`YYYY-MM-DD` (UTC)."""
-    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
-
-
-def millis_text(timestamp: float) -> str:
-    """`YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC)."""
-    whole = int(timestamp)
-    millis = round((timestamp - whole) * 1000)
-    if millis == 1000:
-        whole, millis = whole + 1, 0
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{millis:03d}Z"
-
-
 def csv_text(rows: list[list[str]]) -> bytes:
     """Rows as CSV (RFC 4180 quoting, \\n line ends), UTF-8."""
     out = io.StringIO()

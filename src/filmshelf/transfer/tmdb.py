@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from filmshelf import wire
 from filmshelf.transfer import scales
 from filmshelf.transfer.model import Bundle, Entry, ExportList, Item, ParseError, Rendered, TitleRef, UserData, at
-from filmshelf.transfer.text import bounded, json_text, millis_text, moment_of, slug, year_of
+from filmshelf.transfer.text import bounded, json_text, moment_of, slug, year_of
 from filmshelf.transfer.trakt import element_lines
 
 LIST_KEYS = ("created_by", "item_count", "sort_by")
@@ -185,12 +186,12 @@ def _list(found: ExportList, data: UserData) -> dict[str, Any]:
 
 
 def _page(items: list[Item], *, rated: bool) -> dict[str, Any]:
-    ordered = sorted(items, key=lambda item: (millis_text(item.at), item.title.id))
+    ordered = sorted(items, key=lambda item: (wire.iso_millis(item.at), item.title.id))
     results = []
     for item in ordered:
         result = _result(item)
         if rated:
-            result["account_rating"] = {"created_at": millis_text(item.at), "value": item.rating}
+            result["account_rating"] = {"created_at": wire.iso_millis(item.at), "value": item.rating}
         results.append(result)
     return {"page": 1, "results": results, "total_pages": 1, "total_results": len(results)}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from filmshelf import wire
 from filmshelf.transfer import scales
 from filmshelf.transfer.model import (
     WATCHED_LIST,
@@ -26,7 +27,7 @@ from filmshelf.transfer.model import (
     UserData,
     at,
 )
-from filmshelf.transfer.text import bounded, json_text, millis_text, moment_of, slug, year_of
+from filmshelf.transfer.text import bounded, json_text, moment_of, slug, year_of
 
 _KINDS = {"movie": "movie", "show": "tv"}
 _OTHER_KINDS = {"episode", "season", "person"}
@@ -240,7 +241,7 @@ def _kind(item: Item) -> str:
 
 
 def _ordered(items: list[Item]) -> list[Item]:
-    return sorted(items, key=lambda item: (millis_text(item.at), item.title.media_type, item.title.id))
+    return sorted(items, key=lambda item: (wire.iso_millis(item.at), item.title.media_type, item.title.id))
 
 
 def _listed(items: list[Item], *, keep_order: bool = False) -> list[dict[str, Any]]:
@@ -248,7 +249,7 @@ def _listed(items: list[Item], *, keep_order: bool = False) -> list[dict[str, An
     return [
         {
             "rank": rank,
-            "listed_at": millis_text(item.at),
+            "listed_at": wire.iso_millis(item.at),
             "notes": item.comment,
             "type": _kind(item),
             _kind(item): _title(item),
@@ -265,7 +266,7 @@ def render(data: UserData) -> Rendered:
         out.files[file_name] = json_text(
             [
                 {
-                    "rated_at": millis_text(item.at),
+                    "rated_at": wire.iso_millis(item.at),
                     "rating": scales.to_ten(item.rating or 1),
                     "type": _kind(item),
                     _kind(item): _title(item),
@@ -279,7 +280,7 @@ def render(data: UserData) -> Rendered:
     for kind, file_name in (("movie", "watched-movies.json"), ("tv", "watched-shows.json")):
         seen = _ordered([item for item in (watched.items if watched else []) if item.title.media_type == kind])
         out.files[file_name] = json_text(
-            [{"plays": 1, "last_watched_at": millis_text(item.at), _kind(item): _title(item)} for item in seen]
+            [{"plays": 1, "last_watched_at": wire.iso_millis(item.at), _kind(item): _title(item)} for item in seen]
         )
     meta = []
     for number, found in enumerate(data.other_lists(), start=1):
@@ -289,7 +290,7 @@ def render(data: UserData) -> Rendered:
                 "name": found.name,
                 "description": found.description,
                 "privacy": "public" if found.public else "private",
-                "created_at": millis_text(found.created_at),
+                "created_at": wire.iso_millis(found.created_at),
                 "item_count": len(found.items),
                 "ids": {"trakt": number, "slug": list_slug},
             }

@@ -17,7 +17,7 @@ from filmshelf.accounts.users import Account
 from filmshelf.api.guards import services_of
 from filmshelf.errors import FilmshelfError
 from filmshelf.ratelimit import Buckets, Decision, MemoryBuckets, RedisBuckets
-from filmshelf.web.pages import local_path, page, see_other, signed_in_account
+from filmshelf.web.pages import SignedOutMeanwhile, local_path, page, see_other, signed_in_account, write_as
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -30,7 +30,9 @@ __all__ = [
     "page_error_handler",
     "see_other",
     "signed_in_account",
+    "signed_out_handler",
     "to_login",
+    "write_as",
 ]
 
 
@@ -61,6 +63,11 @@ _PAGE_ERRORS = {
     38: (404, "Not found", "There is nothing here, or it is not yours to see."),
     25: (429, "Slow down", "Too many requests. Wait a little and try again."),
 }
+
+
+def signed_out_handler(request: AnyRequest, _: SignedOutMeanwhile) -> Response[bytes]:
+    """A page whose account was signed out (or disabled) while it wrote: back to the sign-in form."""
+    return to_login(request)
 
 
 def page_error_handler(_: AnyRequest, exc: FilmshelfError) -> Template:

@@ -26,8 +26,9 @@ from filmshelf.web.common import (
     signed_in_account,
     throttled,
     to_login,
+    write_as,
 )
-from filmshelf.wire import PAGE_SIZE, parse_page, parse_path_id
+from filmshelf.wire import parse_page, parse_path_id
 
 SORT_LABELS = {
     "original_order.asc": "Order added (first to last)",
@@ -77,7 +78,7 @@ class ListsPages(Controller):
             return to_login(request)
         form = await form_of(request)
         services = services_of(request)
-        async with services.db.write() as conn:
+        async with write_as(request, account) as conn:
             list_id = await service.create_list(
                 conn,
                 account_id=account.id,
@@ -117,7 +118,6 @@ class ListsPages(Controller):
                     list_id=number,
                     account_id=account.id if account else None,
                     page=page_number,
-                    page_size=PAGE_SIZE,
                     sort_by=sort_by or None,
                 )
             except FilmshelfError:
@@ -131,14 +131,13 @@ class ListsPages(Controller):
                 results = await lookup.search(
                     conn, media_type=media_type, query=query, page=1, include_adult=False, year=None
                 )
-        total_pages = max(1, -(-found.info.item_count // PAGE_SIZE))
         return page(
             "list.html.j2",
             account=account,
             found=found,
             info=found.info,
             owner=owner,
-            total_pages=total_pages,
+            total_pages=found.total_pages,
             sort_labels=SORT_LABELS,
             share_url=f"{services.settings.public_url}/lists/{number}",
             q=query,
@@ -156,7 +155,7 @@ class ListsPages(Controller):
         form = await form_of(request)
         number = rules.parse_list_id(list_id)
         services = services_of(request)
-        async with services.db.write() as conn:
+        async with write_as(request, account) as conn:
             await service.update_list(
                 conn,
                 list_id=number,
@@ -178,7 +177,7 @@ class ListsPages(Controller):
         if account is None:
             return to_login(request)
         number = rules.parse_list_id(list_id)
-        async with services_of(request).db.write() as conn:
+        async with write_as(request, account) as conn:
             await service.delete_list(conn, list_id=number, account_id=account.id)
         return see_other("/lists")
 
@@ -210,7 +209,7 @@ async def _items(request: AnyRequest, list_id: str, action: str) -> Response[Any
     item = service.ItemInput(media_type=media_type, media_id=media_id, comment=comment)
     services = services_of(request)
     operation = {"add": service.add_items, "remove": service.remove_items, "comment": service.update_items}[action]
-    async with services.db.write() as conn:
+    async with write_as(request, account) as conn:
         await operation(conn, list_id=number, account_id=account.id, items=[item], now=services.clock.now())
     back = form.get("back", "")
     suffix = back if back.startswith("?") and len(back) < 600 else ""

@@ -8,6 +8,8 @@ Every state change is a POST carrying Litestar's CSRF token and answered with 30
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -21,6 +23,7 @@ from filmshelf.auth import request_tokens
 from filmshelf.auth.apps import app_by_api_key
 from filmshelf.auth.redirects import RedirectRefused, display_target, validate_redirect_to
 from filmshelf.errors import FilmshelfError
+from filmshelf.storage.engine import Conn
 from filmshelf.web.session_store import ROTATE
 
 AnyRequest = Request[Any, Any, Any]
@@ -62,6 +65,27 @@ async def signed_in_account(request: AnyRequest) -> users.Account | None:
     if account is None or account.disabled or request.session.get("generation", 0) != account.session_generation:
         return None
     return account
+
+
+class SignedOutMeanwhile(Exception):
+    """The page's account was disabled, or signed out everywhere, after the page checked it."""
+
+
+@asynccontextmanager
+async def write_as(request: AnyRequest, account: users.Account) -> AsyncIterator[Conn]:
+    """A page's write transaction for the signed-in `account` (from `signed_in_account`).
+
+    Inside the transaction the account is read again: still there, not disabled, and the same
+    session generation (a password change elsewhere moves it on). Otherwise `SignedOutMeanwhile`
+    rolls the write back and the page goes to the sign-in form, as `api.guards.write_for` does for
+    API callers: a disabling or a sign-out everywhere that lands between the check and the write
+    changes nothing.
+    """
+    async with services_of(request).db.write() as conn:
+        current = await users.find_by_id(conn, account.id)
+        if current is None or current.disabled or current.session_generation != account.session_generation:
+            raise SignedOutMeanwhile
+        yield conn
 
 
 class SignInPages(Controller):

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from litestar.datastructures import ResponseHeader
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from filmshelf import wire
 from filmshelf.catalog import reference
 from filmshelf.errors import FilmshelfError
 from filmshelf.web.account_pages import AccountPages, SignUpPages
 from filmshelf.web.admin_pages import AdminPages
 from filmshelf.web.apps_pages import AccessPages, MyAppsPages
-from filmshelf.web.common import page_error_handler
+from filmshelf.web.common import page_error_handler, signed_out_handler
 from filmshelf.web.docs_pages import DocsPages, StaticFiles
 from filmshelf.web.lists_pages import ListsPages
+from filmshelf.web.pages import SignedOutMeanwhile
 from filmshelf.web.titles_pages import SearchPage, TitlePages
 from filmshelf.web.transfer_pages import TransferPages
 
@@ -60,14 +61,9 @@ def page_headers() -> list[ResponseHeader]:
 
 def page_router_options() -> dict[str, Any]:
     """Router options for the pages: errors raised under a page render as HTML pages."""
-    return {"exception_handlers": {FilmshelfError: page_error_handler}}
-
-
-def utc_date(timestamp: int) -> str:
-    """A Unix time as YYYY-MM-DD (UTC)."""
-    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+    return {"exception_handlers": {FilmshelfError: page_error_handler, SignedOutMeanwhile: signed_out_handler}}
 
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     """Filters the templates use."""
-    engine.engine.filters["utc_date"] = utc_date
+    engine.engine.filters["utc_date"] = wire.utc_date

@@ -25,6 +25,7 @@ from filmshelf.web.common import (
     signed_in_account,
     throttled,
     to_login,
+    write_as,
 )
 from filmshelf.wire import parse_page, parse_path_id
 
@@ -123,13 +124,13 @@ class TitlePages(Controller):
         form = await form_of(request)
         services = services_of(request)
         if form.get("clear"):
-            async with services.db.write() as conn:
+            async with write_as(request, account) as conn:
                 await media.unrate(
                     conn, account_id=account.id, media_type=media_type, media_id=number, now=services.clock.now()
                 )
         else:
             value = media.parse_rating(form.get("value"))
-            async with services.db.write() as conn:
+            async with write_as(request, account) as conn:
                 await media.rate(
                     conn,
                     account_id=account.id,
@@ -150,7 +151,7 @@ class TitlePages(Controller):
         form = await form_of(request)
         list_id = rules.parse_list_id(form.get("list_id", ""))
         services = services_of(request)
-        async with services.db.write() as conn:
+        async with write_as(request, account) as conn:
             outcome = await service.add_items(
                 conn,
                 list_id=list_id,
@@ -173,7 +174,7 @@ async def _mark(request: AnyRequest, media_id: str, kind: media.MarkKind) -> Res
     media_type, number = _media_type(request), parse_path_id(media_id)
     form = await form_of(request)
     services = services_of(request)
-    async with services.db.write() as conn:
+    async with write_as(request, account) as conn:
         await media.set_mark(
             conn,
             kind=kind,

@@ -25,7 +25,7 @@ from filmshelf.accounts.users import Account
 from filmshelf.api.guards import services_of
 from filmshelf.auth import v3_approval
 from filmshelf.auth.redirects import RedirectRefused, display_target, validate_redirect_to
-from filmshelf.web.pages import page, see_other, signed_in_account
+from filmshelf.web.pages import page, see_other, signed_in_account, write_as
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -138,7 +138,7 @@ class V3ApprovalPages(Controller):
         services = services_of(request)
         allow = decision == "allow"
         now = services.clock.now()
-        async with services.db.write() as conn:
+        async with write_as(request, account) as conn:
             recorded = await v3_approval.decide(conn, token, account_id=account.id, allow=allow, now=now)
         if not recorded:
             status, title, message = MESSAGES[v3_approval.Unusable.DECIDED]

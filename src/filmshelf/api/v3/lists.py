@@ -22,7 +22,7 @@ from filmshelf.api.shapes import media_result
 from filmshelf.api.v3.structs import V3ItemStatus, V3ListCreateBody, V3ListCreated, V3ListDetails, V3ListItemBody
 from filmshelf.errors import DELETED, SUCCESS, UPDATED, FilmshelfError, InvalidParameters
 from filmshelf.lists import rules, service
-from filmshelf.wire import PAGE_SIZE, parse_page, total_pages
+from filmshelf.wire import parse_page
 
 AnyRequest = Request[Any, Any, Any]
 # TMDB's wording for a created list (its status table says "Success." for code 1 elsewhere).
@@ -96,9 +96,7 @@ class V3ListsController(Controller):
         number = rules.parse_list_id(list_id)
         page_number = parse_page(page)
         async with services_of(request).db.read() as conn:
-            found = await service.read_page(
-                conn, list_id=number, account_id=account_id, page=page_number, page_size=PAGE_SIZE, sort_by=None
-            )
+            found = await service.read_page(conn, list_id=number, account_id=account_id, page=page_number, sort_by=None)
         info = found.info
         return V3ListDetails(
             created_by=found.owner.username,
@@ -111,7 +109,7 @@ class V3ListsController(Controller):
             name=info.name,
             page=found.page,
             poster_path=found.poster_path,
-            total_pages=total_pages(info.item_count),
+            total_pages=found.total_pages,
             total_results=info.item_count,
         )
 

@@ -34,7 +34,7 @@ from filmshelf.api.v4.structs import (
 from filmshelf.errors import DELETED, SUCCESS, UPDATED, InvalidInput
 from filmshelf.lists import rules, service
 from filmshelf.lists.service import ItemInput, ItemOutcome
-from filmshelf.wire import PAGE_SIZE, parse_page, total_pages
+from filmshelf.wire import parse_page
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -101,7 +101,7 @@ def _details(page: service.ListPage) -> ListDetails:
         revenue=info.revenue,
         runtime=info.runtime,
         sort_by=page.sort.value,
-        total_pages=total_pages(info.item_count),
+        total_pages=page.total_pages,
         total_results=info.item_count,
     )
 
@@ -131,7 +131,6 @@ class ListsController(Controller):
                 list_id=number,
                 account_id=caller.user.account_id if caller.user else None,
                 page=page_number,
-                page_size=PAGE_SIZE,
                 sort_by=sort_by,
             )
         return _details(result)
