@@ -28,11 +28,14 @@ PRIVATE_FILE_MODE = 0o600
 PRIVATE_FILES = (SECRET_FILE_NAME, "demo.json")
 DATABASE_URL_HELP = "use sqlite:///PATH (a file) or postgresql://USER@HOST:5432/DATABASE"
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
-# The query options of a PostgreSQL URL that reach the driver the same way both where filmshelf
-# connects (asyncpg reads the URL when a command checks the database; SQLAlchemy hands each option
-# to asyncpg as an argument when it serves). Others (libpq's sslmode, dbname...) are read by only
-# one of the two, so they are refused by name rather than failing later with a traceback.
-POSTGRES_URL_OPTIONS: tuple[str, ...] = ("host", "port", "user", "password", "database", "passfile")
+# The query options of a PostgreSQL URL, as asyncpg reads them (libpq's names): every connection
+# filmshelf opens is opened by asyncpg from the URL (`storage.engine.postgres_engine`), so these
+# reach the server the same way when a command checks the database, migrates it or serves. Any
+# other name is refused by name rather than failing later (asyncpg would send it to the server as
+# a run-time setting).
+POSTGRES_URL_OPTIONS: tuple[str, ...] = ("host", "port", "user", "password", "database", "dbname", "passfile")
+POSTGRES_URL_OPTIONS += ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslcrl", "sslnegotiation")
+POSTGRES_URL_OPTIONS += ("ssl_min_protocol_version", "ssl_max_protocol_version")
 POSTGRES_URL_OPTIONS += ("target_session_attrs", "krbsrvname", "gsslib")
 # Stored upstream answers are served for a day before the upstream is asked again.
 DEFAULT_UPSTREAM_TTL = 86_400.0

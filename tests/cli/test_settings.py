@@ -43,8 +43,8 @@ def env(tmp_path: Path, **values: str) -> dict[str, str]:
         ("postgresql://postgres@127.0.0.1:5432/", "names no database"),
         ("postgresql://postgres@[::1/films", "cannot be read as a URL (Invalid IPv6 URL)"),
         ("postgresql://postgres@[::1]:5432x/films", "port"),
-        ("postgresql://postgres@127.0.0.1/films?sslmode=require", "cannot pass the option 'sslmode'"),
-        ("postgresql://postgres@127.0.0.1/films?dbname=other", "cannot pass the option 'dbname'"),
+        ("postgresql://postgres@127.0.0.1/films?ssl=true", "cannot pass the option 'ssl'"),  # SQLAlchemy's name
+        ("postgresql://postgres@127.0.0.1/films?application_name=x", "cannot pass the option 'application_name'"),
         ("postgresql://postgres@127.0.0.1/films?host", "query options cannot be read (bad query field: 'host')"),
         ("postgresql://postgres@127.0.0.1/films?port=5432&", "query options cannot be read"),
     ],
@@ -68,6 +68,8 @@ def test_malformed_database_urls_are_refused_with_the_reason(url: str, reason: s
         "postgresql:///films?host=/run/postgresql",
         "postgresql://postgres@[::1]:5432/films",
         "postgresql://postgres@db/films?target_session_attrs=read-write&passfile=/etc/filmshelf/pgpass",
+        "postgresql://filmshelf@db.example.org/films?sslmode=verify-full&sslrootcert=/etc/filmshelf/ca.pem",
+        "postgresql://postgres@127.0.0.1/films?sslmode=require&dbname=other",
     ],
 )
 def test_usable_database_urls_pass(url: str) -> None:

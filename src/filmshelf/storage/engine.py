@@ -361,9 +361,7 @@ class PostgresDatabase:
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(
-            async_url(url), pool_size=pool_size, max_overflow=10, pool_pre_ping=False
-        )
+        self.engine: AsyncEngine = postgres_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False)
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[Conn]:
@@ -391,12 +389,34 @@ class PostgresDatabase:
         return await work(self)
 
 
-def async_url(url: str) -> str:
-    """Point a postgres URL at the asyncpg driver."""
-    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgresql://", "postgres://"):
+_POSTGRES_PREFIXES = ("postgresql+asyncpg://", "postgresql+psycopg://", "postgresql://", "postgres://")
+
+
+def asyncpg_dsn(url: str) -> str:
+    """A PostgreSQL URL as asyncpg reads it (`postgresql://...`), whichever prefix it was written with."""
+    for prefix in _POSTGRES_PREFIXES:
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
+            return "postgresql://" + url[len(prefix) :]
     return url
+
+
+def postgres_engine(url: str, **options: Any) -> AsyncEngine:
+    """An SQLAlchemy engine over asyncpg whose connections asyncpg opens from the URL itself.
+
+    asyncpg reads a URL's query options as libpq does (`sslmode`, `sslrootcert`, `passfile`,
+    ...). Given the URL, SQLAlchemy would instead hand each option to `asyncpg.connect()` as a
+    keyword, which knows none of the `ssl*` names: `?sslmode=require` failed with a TypeError.
+    Opening connections from the DSN makes the server, the migrations and the database check
+    (`storage.preflight`) read one URL the same way.
+    """
+    import asyncpg  # only a PostgreSQL deployment loads the driver
+
+    dsn = asyncpg_dsn(url)
+
+    async def connect() -> Any:
+        return await asyncpg.connect(dsn)
+
+    return create_async_engine("postgresql+asyncpg://", async_creator=connect, **options)
 
 
 def open_database(url: str) -> SQLiteDatabase | PostgresDatabase:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from filmshelf.storage.engine import asyncpg_dsn
 from filmshelf.storage.files import sqlite_file_path
 
 CONNECT_TIMEOUT = 10.0
@@ -89,9 +90,8 @@ async def _inspect_postgres(url: str, timeout: float) -> DatabaseState:
     except ValueError as exc:
         raise DatabaseUrlProblem(str(exc)) from None
     server = f"PostgreSQL at {target.host}:{target.port}"
-    dsn = "postgresql://" + url.split("://", 1)[1]
     try:
-        conn = await asyncpg.connect(dsn, timeout=timeout)
+        conn = await asyncpg.connect(asyncpg_dsn(url), timeout=timeout)
     except (asyncpg.ClientConfigurationError, ValueError) as exc:
         # Raised while asyncpg reads the URL and its options, before it connects.
         raise DatabaseUrlProblem(str(exc)) from None

@@ -6,9 +6,8 @@ import asyncio
 
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from filmshelf.storage.engine import async_url
+from filmshelf.storage.engine import postgres_engine
 from filmshelf.storage.tables import metadata
 
 config = context.config
@@ -27,7 +26,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_async_engine(async_url(url), poolclass=pool.NullPool)
+    engine = postgres_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()
