@@ -307,6 +307,8 @@ class SQLiteDatabase:
         self.engine: Engine = create_sync_engine(url, pool_size=8, max_overflow=8)
         event.listen(self.engine, "connect", _sqlite_pragmas)
         self._reader: _SyncConn | None = None
+        self._writer: Connection | None = None
+        self._writer_busy = False
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[Conn]:
@@ -319,14 +321,43 @@ class SQLiteDatabase:
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[Conn]:
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            try:
-                yield _SyncConn(conn)
-            except BaseException:
-                conn.exec_driver_sql("ROLLBACK")
-                raise
-            conn.exec_driver_sql("COMMIT")
+        # One long-lived connection serves the writes of this process, as one serves the reads:
+        # a write transaction awaits nothing but inline SQL, so two never overlap on it, and a
+        # pool checkout was a tenth of a token exchange. Should one overlap all the same (a write
+        # opened while another is open), it gets a pooled connection of its own, as before.
+        conn = self._writer if self._writer is not None and not self._writer_busy else None
+        if conn is None and self._writer is None:
+            conn = self._writer = self.engine.connect()
+        if conn is None:
+            with self.engine.connect() as pooled:
+                async with self._transaction(pooled) as sync_conn:
+                    yield sync_conn
+            return
+        self._writer_busy = True
+        try:
+            async with self._transaction(conn) as sync_conn:
+                yield sync_conn
+        except BaseException:
+            driver = conn.connection.driver_connection
+            if driver is None or driver.in_transaction:
+                # A failed ROLLBACK or COMMIT left SQLite inside the transaction: closing the
+                # connection rolls it back, and the next write opens a fresh one.
+                self._writer = None
+                conn.close()
+            raise
+        finally:
+            self._writer_busy = False
+
+    @staticmethod
+    @asynccontextmanager
+    async def _transaction(conn: Connection) -> AsyncIterator[Conn]:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield _SyncConn(conn)
+        except BaseException:
+            conn.exec_driver_sql("ROLLBACK")
+            raise
+        conn.exec_driver_sql("COMMIT")
 
     def read(self) -> AbstractAsyncContextManager[Conn]:
         return self._read()
@@ -338,6 +369,9 @@ class SQLiteDatabase:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         self.engine.dispose()
 
     async def run_apart(self, work: Callable[[Database], Awaitable[T]]) -> T:
