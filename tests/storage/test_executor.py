@@ -84,3 +84,41 @@ def test_executemany_checks_every_parameter_set(database_url: str) -> None:
             return changed, (await conn.fetch(_LIST_BY_ID, {"p_list_id": list_id}))[0].name
 
     assert run(database_url, work) == (1, "renamed")
+
+
+def test_a_typed_record_must_match_the_statements_columns() -> None:
+    from typing import NamedTuple
+
+    class ListName(NamedTuple):
+        id: int
+        name: str
+
+    class Misspelt(NamedTuple):
+        id: int
+        nmae: str
+
+    typed = Prepared(select(lists.c.id, lists.c.name), ListName)
+    assert typed.record is ListName
+    with pytest.raises(TypeError, match="Misspelt has fields"):
+        Prepared(select(lists.c.id, lists.c.name), Misspelt)
+    with pytest.raises(TypeError):
+        Prepared(select(lists.c.name, lists.c.id), ListName)  # the same names in another order
+
+
+def test_typed_records_come_back_on_both_engines(database_url: str) -> None:
+    from filmshelf.storage.accounts import account_by_id
+    from filmshelf.storage.records import AccountRow
+
+    async def work(db: Any) -> Any:
+        async with db.write() as conn:
+            owner = await conn.scalar(
+                insert(accounts)
+                .values(object_id="b" * 24, username="t", username_key="t", password_hash="x", created_at=0.0)
+                .returning(accounts.c.id)
+            )
+        async with db.read() as conn:
+            return await account_by_id(conn, int(owner))
+
+    row = run(database_url, work)
+    assert isinstance(row, AccountRow)
+    assert row.username == "t" and row.disabled is False and row.include_adult is False

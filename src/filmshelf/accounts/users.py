@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from filmshelf.accounts import passwords
 from filmshelf.auth.tokens import new_object_id
 from filmshelf.storage import accounts as account_rows
 from filmshelf.storage.engine import Conn, Database
+from filmshelf.storage.records import AccountRow
 
 USERNAME_MIN, USERNAME_MAX = 2, 32
 USERNAME = re.compile(rf"[A-Za-z0-9_.\-]{{{USERNAME_MIN},{USERNAME_MAX}}}")
@@ -73,7 +73,7 @@ class Account:
         return hashlib.md5(self.username.lower().encode(), usedforsecurity=False).hexdigest()
 
     @classmethod
-    def from_row(cls, row: Any) -> Account:
+    def from_row(cls, row: AccountRow) -> Account:
         """Build from an `accounts` row."""
         return cls(
             id=row.id,
@@ -122,6 +122,7 @@ async def create_account(
         if is_admin:
             await account_rows.set_account_flags(conn, account_id=account_id, is_admin=True)
         row = await account_rows.account_by_id(conn, account_id)
+    assert row is not None, "the account inserted above"
     return Account.from_row(row)
 
 

@@ -23,6 +23,7 @@ from filmshelf.errors import NotFound
 from filmshelf.storage import access as access_rows
 from filmshelf.storage.access import ApprovedApp
 from filmshelf.storage.engine import Conn, Database
+from filmshelf.storage.records import OwnedAppRow
 
 __all__ = ["ApprovedApp", "OwnedApp", "approved_apps", "revoke_access"]
 
@@ -41,19 +42,19 @@ class OwnedApp:
     read_access_token: str | None
 
 
-def _app(row: object) -> App:
+def _app(row: OwnedAppRow) -> App:
     return App.from_row(row)
 
 
-def _owned(row: object, keys: Keys) -> OwnedApp:
+def _owned(row: OwnedAppRow, keys: Keys) -> OwnedApp:
     app = _app(row)
-    revoked = getattr(row, "revoked_at", None) is not None
+    revoked = row.revoked_at is not None
     return OwnedApp(
         id=app.id,
         name=app.name,
         api_key=app.api_key,
         owner_id=app.owner_id,
-        owner_username=str(getattr(row, "owner_username", "")),
+        owner_username=row.owner_username,
         created_at=app.created_at,
         revoked=revoked,
         read_access_token=None if revoked else read_access_token(app, keys),

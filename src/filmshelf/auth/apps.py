@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from filmshelf.auth.tokens import Keys, TokenError, TokenKind, new_api_key, sign, verify
 from filmshelf.storage import auth as auth_rows
 from filmshelf.storage.engine import Conn, Database
+from filmshelf.storage.records import AppRow, OwnedAppRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class App:
     created_at: float
 
     @classmethod
-    def from_row(cls, row: Any) -> App:
+    def from_row(cls, row: AppRow | OwnedAppRow) -> App:
         """Build from a row of `storage.auth.app_by_api_key`."""
         return cls(
             id=row.id,
@@ -73,6 +73,7 @@ async def create_app(db: Database, *, owner_id: int, name: str, now: float) -> A
     async with db.write() as conn:
         await auth_rows.insert_app(conn, api_key=api_key, name=name, owner_id=owner_id, now=now)
         row = await auth_rows.app_by_api_key(conn, api_key)
+    assert row is not None, "the app inserted above is live"
     return App.from_row(row)
 
 

@@ -190,14 +190,14 @@ async def account_of_session(conn: Conn, *, app: App, session_id: str | None, no
     """The account of a live session of `app`; AuthenticationFailed (401/3) otherwise."""
     if not session_id or len(session_id) > MAX_SECRET_LENGTH:
         raise AuthenticationFailed(detail="A valid session_id is required.")
-    row = await session_rows.live_session(conn, session_hash=digest(session_id), now=now)
-    if row is None or row.session_app_id != app.id:
+    found = await session_rows.live_session(conn, session_hash=digest(session_id), now=now)
+    if found is None or found[1] != app.id:
         raise AuthenticationFailed(detail="A valid session_id is required.")
-    return users.Account.from_row(row)
+    return users.Account.from_row(found[0])
 
 
 async def session_still_live(conn: Conn, *, session_hash: str, app: App, now: float) -> None:
     """Inside a transaction: the session checked at authentication is still live; 401 / 3 if not."""
-    row = await session_rows.live_session(conn, session_hash=session_hash, now=now)
-    if row is None or row.session_app_id != app.id:
+    found = await session_rows.live_session(conn, session_hash=session_hash, now=now)
+    if found is None or found[1] != app.id:
         raise AuthenticationFailed(detail="A valid session_id is required.")

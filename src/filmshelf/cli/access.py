@@ -57,9 +57,9 @@ def _app_id(db: Any, key_or_id: str) -> Any:
             if key_or_id.isdigit() and len(key_or_id) <= 10:
                 row = await access_rows.app_by_id(conn, int(key_or_id))
                 return None if row is None else int(row.id)
-            for row in await auth_rows.all_apps(conn):
-                if row.api_key == key_or_id:
-                    return int(row.id)
+            for app in await auth_rows.all_apps(conn):
+                if app.api_key == key_or_id:
+                    return int(app.id)
         return None
 
     return find()

@@ -7,11 +7,11 @@ sessions, apps), so it takes effect at once on every instance sharing the databa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import delete, func, literal, select, union_all, update
+from sqlalchemy import bindparam, delete, func, literal, select, union_all, update
 
-from filmshelf.storage.engine import Conn
+from filmshelf.storage.engine import Conn, Prepared
+from filmshelf.storage.records import OwnedAppRow
 from filmshelf.storage.tables import access_tokens, accounts, apps, v3_sessions
 
 
@@ -129,22 +129,28 @@ _APP_COLUMNS = (
 )
 
 
-async def app_by_id(conn: Conn, app_id: int) -> Any | None:
+_OWNED_APPS = select(*_APP_COLUMNS).join(accounts, accounts.c.id == apps.c.owner_id)
+_APP_BY_ID = Prepared(_OWNED_APPS.where(apps.c.id == bindparam("p_app_id")), OwnedAppRow)
+_APPS_OF_OWNER = Prepared(
+    _OWNED_APPS.where(apps.c.owner_id == bindparam("p_owner_id")).order_by(apps.c.id), OwnedAppRow
+)
+_ALL_APPS = Prepared(_OWNED_APPS.order_by(apps.c.id), OwnedAppRow)
+
+
+async def app_by_id(conn: Conn, app_id: int) -> OwnedAppRow | None:
     """An app (revoked or not) with its owner's object id and username, or None."""
-    stmt = select(*_APP_COLUMNS).join(accounts, accounts.c.id == apps.c.owner_id).where(apps.c.id == app_id)
-    return await conn.row(stmt)
+    rows = await conn.fetch(_APP_BY_ID, {"p_app_id": app_id})
+    return rows[0] if rows else None
 
 
-async def apps_of_owner(conn: Conn, *, owner_id: int) -> list[Any]:
+async def apps_of_owner(conn: Conn, *, owner_id: int) -> list[OwnedAppRow]:
     """Every app an account owns (revoked ones too), oldest first."""
-    stmt = select(*_APP_COLUMNS).join(accounts, accounts.c.id == apps.c.owner_id).where(apps.c.owner_id == owner_id)
-    return list(await conn.rows(stmt.order_by(apps.c.id)))
+    return await conn.fetch(_APPS_OF_OWNER, {"p_owner_id": owner_id})
 
 
-async def all_apps(conn: Conn) -> list[Any]:
+async def all_apps(conn: Conn) -> list[OwnedAppRow]:
     """Every app (revoked ones too) with its owner, oldest first."""
-    stmt = select(*_APP_COLUMNS).join(accounts, accounts.c.id == apps.c.owner_id)
-    return list(await conn.rows(stmt.order_by(apps.c.id)))
+    return await conn.fetch(_ALL_APPS, {})
 
 
 async def set_app_key(conn: Conn, *, app_id: int, api_key: str, now: float) -> None:

@@ -104,8 +104,8 @@ async def count_entries(conn: Conn, *, kind: Kind, account_id: int, media_type: 
 
 
 # Account pages are read on every visit: their statements are prepared once per shape.
-_COUNTS: dict[str, Prepared] = {}
-_PAGES: dict[tuple[str, str, bool], Prepared] = {}
+_COUNTS: dict[str, Prepared[Any]] = {}
+_PAGES: dict[tuple[str, str, bool], Prepared[Any]] = {}
 
 
 async def page_entries(
@@ -150,7 +150,7 @@ async def page_entries(
     ]
 
 
-def _states_statement() -> Prepared:
+def _states_statement() -> Prepared[Any]:
     def marked(table: Table) -> Any:
         return (
             exists()

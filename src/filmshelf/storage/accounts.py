@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn, Prepared
+from filmshelf.storage.records import AccountRow
 from filmshelf.storage.tables import accounts, login_throttle, web_sessions
 from filmshelf.storage.upsert import dialect_insert, upsert
 
@@ -33,32 +34,35 @@ async def insert_account(
 
 
 # Account look-ups run on most requests: prepared once (see storage.engine.Prepared).
-_BY_USERNAME = Prepared(select(accounts).where(accounts.c.username_key == bindparam("p_key")))
-_BY_ID = Prepared(select(accounts).where(accounts.c.id == bindparam("p_id")))
-_BY_OBJECT_ID = Prepared(select(accounts).where(accounts.c.object_id == bindparam("p_object_id")))
+_BY_USERNAME = Prepared(select(accounts).where(accounts.c.username_key == bindparam("p_key")), AccountRow)
+_BY_ID = Prepared(select(accounts).where(accounts.c.id == bindparam("p_id")), AccountRow)
+_BY_OBJECT_ID = Prepared(select(accounts).where(accounts.c.object_id == bindparam("p_object_id")), AccountRow)
 
 
-async def account_by_username(conn: Conn, username: str) -> Any | None:
+async def account_by_username(conn: Conn, username: str) -> AccountRow | None:
     """The account row for a username (case-insensitive), or None."""
     rows = await conn.fetch(_BY_USERNAME, {"p_key": username.lower()})
     return rows[0] if rows else None
 
 
-async def account_by_id(conn: Conn, account_id: int) -> Any | None:
+async def account_by_id(conn: Conn, account_id: int) -> AccountRow | None:
     """The account row for a v3 integer id, or None."""
     rows = await conn.fetch(_BY_ID, {"p_id": account_id})
     return rows[0] if rows else None
 
 
-async def account_by_object_id(conn: Conn, object_id: str) -> Any | None:
+async def account_by_object_id(conn: Conn, object_id: str) -> AccountRow | None:
     """The account row for a v4 object id, or None."""
     rows = await conn.fetch(_BY_OBJECT_ID, {"p_object_id": object_id})
     return rows[0] if rows else None
 
 
-async def all_accounts(conn: Conn) -> list[Row[Any]]:
+_ALL_ACCOUNTS = Prepared(select(accounts).order_by(accounts.c.id), AccountRow)
+
+
+async def all_accounts(conn: Conn) -> list[AccountRow]:
     """Every account, oldest first."""
-    return list(await conn.rows(select(accounts).order_by(accounts.c.id)))
+    return await conn.fetch(_ALL_ACCOUNTS, {})
 
 
 async def set_password_hash(conn: Conn, *, account_id: int, password_hash: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, false, insert, select, update
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn, Prepared
+from filmshelf.storage.records import AppRow, LiveAccessTokenRow
 from filmshelf.storage.tables import access_tokens, accounts, apps, request_tokens
 from filmshelf.storage.upsert import insert_or_ignore
 
@@ -36,11 +37,12 @@ _APP_COLUMNS = (
 _APP_BY_KEY = Prepared(
     select(*_APP_COLUMNS)
     .join(accounts, accounts.c.id == apps.c.owner_id)
-    .where(apps.c.api_key == bindparam("api_key"), apps.c.revoked_at.is_(None), accounts.c.disabled == false())
+    .where(apps.c.api_key == bindparam("api_key"), apps.c.revoked_at.is_(None), accounts.c.disabled == false()),
+    AppRow,
 )
 
 
-async def app_by_api_key(conn: Conn, api_key: str) -> Any | None:
+async def app_by_api_key(conn: Conn, api_key: str) -> AppRow | None:
     """A live app (not revoked, owner not disabled) with its owner's object id, by API key."""
     rows = await conn.fetch(_APP_BY_KEY, {"api_key": api_key})
     return rows[0] if rows else None
@@ -127,7 +129,7 @@ async def account_object_id(conn: Conn, account_id: int) -> str | None:
     return str(rows[0].object_id) if rows else None
 
 
-async def live_access_token(conn: Conn, jti: str) -> Any | None:
+async def live_access_token(conn: Conn, jti: str) -> LiveAccessTokenRow | None:
     """The live access token with its account and app, or None if unknown, revoked or app revoked."""
     rows = await conn.fetch(_LIVE_ACCESS, {"jti": jti})
     return rows[0] if rows else None
@@ -158,7 +160,8 @@ _LIVE_ACCESS = Prepared(
         access_tokens.c.revoked_at.is_(None),
         apps.c.revoked_at.is_(None),
         accounts.c.disabled == false(),
-    )
+    ),
+    LiveAccessTokenRow,
 )
 
 

@@ -732,11 +732,11 @@ class Counted:
     scanned: int
 
 
-_COUNT_STATEMENTS: OrderedDict[FilterShape, Prepared] = OrderedDict()
+_COUNT_STATEMENTS: OrderedDict[FilterShape, Prepared[Any]] = OrderedDict()
 _STATEMENTS_KEPT = 256
 
 
-def _kept(cache: OrderedDict[Any, Prepared], key: Any, build: Any) -> Prepared:
+def _kept(cache: OrderedDict[Any, Prepared[Any]], key: Any, build: Any) -> Prepared[Any]:
     """The prepared statement of `key` in `cache`, built (and the least recently used dropped) when missing."""
     prepared = cache.get(key)
     if prepared is not None:
@@ -748,7 +748,7 @@ def _kept(cache: OrderedDict[Any, Prepared], key: Any, build: Any) -> Prepared:
     return prepared
 
 
-def _count_statement(shape: FilterShape) -> Prepared:
+def _count_statement(shape: FilterShape) -> Prepared[Any]:
     def build() -> Any:
         named = _named_terms(shape, frozenset({"release_date"}))
         window = [term for name, term in named if name in _DATE_WINDOW]
@@ -864,10 +864,10 @@ def _walks(media_type: str, shape: FilterShape, order: TitleOrder, first: bool) 
 
 # Page statements by (filter shape, order, plan), compiled once (storage.engine.Prepared):
 # building one costs more than running it. The least recently used go first past _STATEMENTS_KEPT.
-_PAGE_STATEMENTS: OrderedDict[tuple[FilterShape, TitleOrder, bool], Prepared] = OrderedDict()
+_PAGE_STATEMENTS: OrderedDict[tuple[FilterShape, TitleOrder, bool], Prepared[Any]] = OrderedDict()
 
 
-def _page_statement(shape: FilterShape, order: TitleOrder, first: bool) -> Prepared:
+def _page_statement(shape: FilterShape, order: TitleOrder, first: bool) -> Prepared[Any]:
     def build() -> Any:
         offset, limit = bindparam("p_offset", type_=Integer), bindparam("p_limit", type_=Integer)
         walks = [walk for kind in shape[0] for walk in _walks(kind, shape, order, first)]

@@ -20,7 +20,7 @@ import sqlite3
 from collections import namedtuple
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as create_sync_engine
@@ -34,23 +34,32 @@ from filmshelf.storage.files import make_private_sqlite_file, sqlite_file_path
 
 _SQLITE = sqlite_dialect.dialect(paramstyle="named")
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class StatementParamsError(TypeError):
     """Parameters that do not match a prepared statement's bind names (a programming error)."""
 
 
-class Prepared:
+class Prepared(Generic[R]):
     """A Core statement with named bind parameters, compiled once.
 
     On SQLite the compiled SQL goes straight to the `sqlite3` cursor, skipping SQLAlchemy's
     per-execution work (which measured larger than the query itself on the hot paths), and the
     result columns are converted with the processors of their SQLAlchemy types, exactly as
     SQLAlchemy would. On PostgreSQL the statement runs through SQLAlchemy as usual. Rows come
-    back as named tuples on both engines.
+    back as named tuples on both engines: of `record`, a `typing.NamedTuple` whose fields must be
+    the statement's columns in order (checked here, so a statement and its record cannot drift
+    apart, and mypy sees the fields across the storage boundary), or of an untyped one.
     """
 
-    def __init__(self, stmt: Executable) -> None:
+    @overload
+    def __init__(self: Prepared[Any], stmt: Executable) -> None: ...
+
+    @overload
+    def __init__(self: Prepared[R], stmt: Executable, record: type[R]) -> None: ...
+
+    def __init__(self, stmt: Executable, record: Any = None) -> None:
         self.stmt = stmt
         compiled: Any = stmt.compile(dialect=_SQLITE)  # type: ignore[attr-defined]
         self._sql = str(compiled)
@@ -65,7 +74,11 @@ class Prepared:
         self._processors: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
             (index, process) for index, process in enumerate(processors) if process is not None
         )
-        self.record: Any = namedtuple("Record", self._columns, rename=True) if self._columns else None
+        if record is not None and tuple(getattr(record, "_fields", ())) != self._columns:
+            raise TypeError(
+                f"{record.__name__} has fields {record._fields}, the statement's columns are {self._columns}"
+            )
+        self.record: Any = record or (namedtuple("Record", self._columns, rename=True) if self._columns else None)
 
     def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Check `params` against the statement's bind names; the full parameter set for SQLite."""
@@ -112,12 +125,12 @@ class Conn(Protocol):
 
     dialect: str
 
-    async def execute(self, stmt: Prepared | Executable, params: Params = None) -> tuple[list[Any], int]:
+    async def execute(self, stmt: Prepared[Any] | Executable, params: Params = None) -> tuple[list[Any], int]:
         """Run any statement: (rows as records, affected row count). The one way SQL is run."""
         ...
 
-    async def fetch(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
-        """Run a prepared statement and return its rows."""
+    async def fetch(self, prepared: Prepared[R], params: Mapping[str, Any]) -> list[R]:
+        """Run a prepared statement and return its rows (of its record type)."""
         ...
 
     async def rows(self, stmt: Executable) -> list[Any]:
@@ -132,7 +145,7 @@ class Conn(Protocol):
         """Run `stmt` and return the first column of the first row, or None."""
         ...
 
-    async def run(self, stmt: Prepared | Executable, params: Params = None) -> int:
+    async def run(self, stmt: Prepared[Any] | Executable, params: Params = None) -> int:
         """Run a write (optionally a prepared one for many parameter sets); the affected row count."""
         ...
 
@@ -140,10 +153,10 @@ class Conn(Protocol):
 class _BaseConn:
     """The convenience methods, all on top of `execute`."""
 
-    async def execute(self, stmt: Prepared | Executable, params: Params = None) -> tuple[list[Any], int]:
+    async def execute(self, stmt: Prepared[Any] | Executable, params: Params = None) -> tuple[list[Any], int]:
         raise NotImplementedError
 
-    async def fetch(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
+    async def fetch(self, prepared: Prepared[R], params: Mapping[str, Any]) -> list[R]:
         return (await self.execute(prepared, params))[0]
 
     async def rows(self, stmt: Executable) -> list[Any]:
@@ -157,7 +170,7 @@ class _BaseConn:
         found = (await self.execute(stmt))[0]
         return found[0][0] if found else None
 
-    async def run(self, stmt: Prepared | Executable, params: Params = None) -> int:
+    async def run(self, stmt: Prepared[Any] | Executable, params: Params = None) -> int:
         return (await self.execute(stmt, params))[1]
 
 
@@ -180,7 +193,7 @@ class _SyncConn(_BaseConn):
     def close(self) -> None:
         self._conn.close()
 
-    async def execute(self, stmt: Prepared | Executable, params: Params = None) -> tuple[list[Any], int]:
+    async def execute(self, stmt: Prepared[Any] | Executable, params: Params = None) -> tuple[list[Any], int]:
         if not isinstance(stmt, Prepared):
             result = self._conn.execute(stmt, _core_params(params))
             return (list(result.all()) if result.returns_rows else []), int(result.rowcount)
@@ -228,7 +241,7 @@ class _AsyncConn(_BaseConn):
             await self._conn.close()
             self._conn = None
 
-    async def execute(self, stmt: Prepared | Executable, params: Params = None) -> tuple[list[Any], int]:
+    async def execute(self, stmt: Prepared[Any] | Executable, params: Params = None) -> tuple[list[Any], int]:
         conn = await self._get()
         if not isinstance(stmt, Prepared):
             result = await conn.execute(stmt, _core_params(params))

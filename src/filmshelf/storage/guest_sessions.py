@@ -124,7 +124,7 @@ _COUNT = Prepared(
 )
 
 
-def _page_statement(descending: bool) -> Prepared:
+def _page_statement(descending: bool) -> Prepared[Any]:
     order = (
         [desc(guest_ratings.c.created_at), desc(guest_ratings.c.media_id)]
         if descending

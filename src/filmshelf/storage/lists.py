@@ -128,7 +128,7 @@ def first_item_column(column: Any) -> Any:
     return select(column).where(tuple_(titles.c.media_type, titles.c.id).in_(first)).correlate(lists).scalar_subquery()
 
 
-def _with_owner(visible: Any) -> Prepared:
+def _with_owner(visible: Any) -> Prepared[Any]:
     return Prepared(
         select(
             lists,
@@ -189,7 +189,7 @@ async def page_items(
     return [ListEntry(Title.from_row(row), row.comment, row.object_id) for row in found]
 
 
-_PAGE_STATEMENTS: dict[tuple[str, bool], Prepared] = {}
+_PAGE_STATEMENTS: dict[tuple[str, bool], Prepared[Any]] = {}
 
 
 def _page_statement(sort_field: str, descending: bool) -> Any:

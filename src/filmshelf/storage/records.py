@@ -7,7 +7,7 @@ else, so neither the domain packages nor `api/` ever see them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -127,3 +127,62 @@ class Signal:
     genre_ids: tuple[int, ...]
     overview: str
     rating: float | None
+
+
+# --- rows of the look-ups that every request makes (typed: mypy checks their fields) ----------------
+class AccountRow(NamedTuple):
+    """An `accounts` row, as the account look-ups return it (the table's columns, in order)."""
+
+    id: int
+    object_id: str
+    username: str
+    username_key: str
+    name: str
+    password_hash: str
+    iso_639_1: str
+    iso_3166_1: str
+    include_adult: bool
+    created_at: float
+    is_admin: bool
+    disabled: bool
+    session_generation: int
+
+
+class AppRow(NamedTuple):
+    """A live app with its owner, as `storage.auth.app_by_api_key` returns it."""
+
+    id: int
+    api_key: str
+    name: str
+    owner_id: int
+    created_at: float
+    owner_object_id: str
+    owner_username: str
+
+
+class LiveAccessTokenRow(NamedTuple):
+    """A live user access token with its account and its app (and whether the app's owner is disabled)."""
+
+    jti: str
+    account_id: int
+    app_id: int
+    account_object_id: str
+    api_key: str
+    app_name: str
+    app_owner_id: int
+    app_created_at: float
+    app_owner_object_id: str
+    app_owner_disabled: bool
+
+
+class OwnedAppRow(NamedTuple):
+    """An app, live or revoked, with its owner, as the access and app pages list them."""
+
+    id: int
+    api_key: str
+    name: str
+    owner_id: int
+    created_at: float
+    revoked_at: float | None
+    owner_object_id: str
+    owner_username: str

@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, false, insert, or_, select, update
 from sqlalchemy.engine import Row
 
 from filmshelf.storage.engine import Conn
+from filmshelf.storage.records import AccountRow
 from filmshelf.storage.tables import access_tokens, accounts, apps, v3_request_tokens, v3_sessions
 
 # Expired request tokens are deleted this long after expiry (kept a while to answer 33, not 17).
@@ -140,8 +141,8 @@ async def revoke_session(conn: Conn, *, session_hash: str, app_id: int, now: flo
     return await conn.run(stmt) == 1
 
 
-async def live_session(conn: Conn, *, session_hash: str, now: float) -> Row[Any] | None:
-    """The live session (account row columns plus `app_id`), or None.
+async def live_session(conn: Conn, *, session_hash: str, now: float) -> tuple[AccountRow, int] | None:
+    """The live session's (account row, app id), or None.
 
     Live means: not deleted, its app not revoked, and, for a session converted from a v4
     access token, that token neither revoked nor expired.
@@ -170,7 +171,8 @@ async def live_session(conn: Conn, *, session_hash: str, now: float) -> Row[Any]
             accounts.c.disabled == false(),
         )
     )
-    return await conn.row(stmt)
+    row = await conn.row(stmt)
+    return None if row is None else (AccountRow._make(row[:-1]), int(row.session_app_id))
 
 
 async def revoke_account_sessions(conn: Conn, *, account_id: int, now: float, app_id: int | None = None) -> int:
