@@ -337,6 +337,17 @@ def test_a_postgresql_database_that_does_not_exist(cli: Cli, pg_server: str, com
     assert list(cli.folder.iterdir()) == []  # nor its secret written
 
 
+def test_the_server_named_is_the_one_in_the_query(cli: Cli, pg_server: str) -> None:
+    # host and port given as query options (as for a local socket): asyncpg uses them, and so
+    # must the message, not the default localhost:5432.
+    parts = urlsplit(pg_server)
+    name = f"filmshelf_never_created_{os.getpid()}"
+    url = f"postgresql://{parts.username}@/{name}?host={parts.hostname}&port={parts.port or 5432}"
+    result = cli("users", "list", FILMSHELF_DATABASE_URL=url)
+    createdb = f"createdb -h {parts.hostname} -p {parts.port or 5432} -U {parts.username} {name}"
+    short_failure(result, 1, f"PostgreSQL at {parts.hostname}:{parts.port or 5432} has no database '{name}'", createdb)
+
+
 def test_an_unknown_postgresql_role(cli: Cli, pg_server: str) -> None:
     parts = urlsplit(pg_server)
     url = f"postgresql://no_such_role_here@{parts.hostname}:{parts.port or 5432}/postgres"

@@ -13,7 +13,7 @@ import socket
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from filmshelf.storage.engine import asyncpg_dsn
 from filmshelf.storage.files import sqlite_file_path
@@ -46,12 +46,16 @@ class _Postgres:
 
     @classmethod
     def parse(cls, url: str) -> _Postgres:
+        """Where the URL points, for messages; the query's host, port, user and database win, as
+        they do for asyncpg (`postgresql:///films?host=/run/postgresql` is a local socket)."""
         parts = urlsplit(url)
+        query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+        port = query.get("port")
         return cls(
-            host=parts.hostname or "localhost",
-            port=parts.port or 5432,
-            user=unquote(parts.username) if parts.username else getpass.getuser(),
-            database=unquote(parts.path.lstrip("/")),
+            host=query.get("host") or parts.hostname or "localhost",
+            port=int(port) if port and port.isdigit() else parts.port or 5432,
+            user=query.get("user") or (unquote(parts.username) if parts.username else getpass.getuser()),
+            database=query.get("database") or query.get("dbname") or unquote(parts.path.lstrip("/")),
         )
 
 
