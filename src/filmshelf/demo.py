@@ -11,8 +11,8 @@ from filmshelf.accounts import passwords, users
 from filmshelf.auth import apps
 from filmshelf.auth.tokens import Keys
 from filmshelf.settings import Settings, ensure_private_dir, write_private_file
+from filmshelf.storage import access as access_rows
 from filmshelf.storage import accounts as account_rows
-from filmshelf.storage import auth as auth_rows
 from filmshelf.storage.engine import Database
 
 DEMO_USERNAME = "demo"
@@ -82,7 +82,7 @@ async def ensure_demo(db: Database, settings: Settings, keys: Keys, *, now: floa
 
 async def _demo_app(db: Database, *, owner_id: int, now: float) -> apps.App:
     async with db.read() as conn:
-        for row in await auth_rows.all_apps(conn):
+        for row in await access_rows.all_apps(conn):
             if row.owner_id == owner_id and row.name == DEMO_APP_NAME and row.revoked_at is None:
                 found = await apps.app_by_api_key(conn, row.api_key)
                 if found is not None:

@@ -357,13 +357,13 @@ def apps_create(
 @apps_app.command("list")
 def apps_list() -> None:
     """List apps with their owners and API keys."""
-    from filmshelf.storage import auth as auth_rows
+    from filmshelf.storage import access as access_rows
 
     location = existing_database()
 
     async def work(db: Database) -> list[Any]:
         async with db.read() as conn:
-            return await auth_rows.all_apps(conn)
+            return await access_rows.all_apps(conn)
 
     table = Table("id", "name", "owner", "api_key", "revoked")
     for row in run_with_db(location.url, work):

@@ -50,14 +50,13 @@ def _account(db: Any, username: str) -> Any:
 def _app_id(db: Any, key_or_id: str) -> Any:
     """An app by numeric id or API key (revoked apps too), or None."""
     from filmshelf.storage import access as access_rows
-    from filmshelf.storage import auth as auth_rows
 
     async def find() -> int | None:
         async with db.read() as conn:
             if key_or_id.isdigit() and len(key_or_id) <= 10:
                 row = await access_rows.app_by_id(conn, int(key_or_id))
                 return None if row is None else int(row.id)
-            for app in await auth_rows.all_apps(conn):
+            for app in await access_rows.all_apps(conn):
                 if app.api_key == key_or_id:
                     return int(app.id)
         return None

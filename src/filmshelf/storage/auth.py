@@ -48,12 +48,6 @@ async def app_by_api_key(conn: Conn, api_key: str) -> AppRow | None:
     return rows[0] if rows else None
 
 
-async def all_apps(conn: Conn) -> list[Row[Any]]:
-    """Every app with its owner, oldest first."""
-    stmt = select(*_APP_COLUMNS, apps.c.revoked_at).join(accounts, accounts.c.id == apps.c.owner_id)
-    return list(await conn.rows(stmt.order_by(apps.c.id)))
-
-
 # --- request tokens ------------------------------------------------------------------------------
 async def record_decision(
     conn: Conn, *, jti: str, app_id: int, account_id: int, state: str, expires_at: float, now: float
